@@ -1,0 +1,28 @@
+.DEFAULT_GOAL := build
+
+VENV := .venv/bin
+SETUP := bash scripts/setup.sh
+
+.PHONY: build test validate bench schema clean
+
+build:
+	$(SETUP) runtime
+	$(VENV)/reportgen build
+
+test:
+	$(SETUP) test
+	$(VENV)/ruff check reportgen tests
+	CI=$${CI:-} $(VENV)/python -m pytest -q
+
+validate:
+	$(VENV)/reportgen validate
+
+bench:
+	$(SETUP) test
+	$(VENV)/python bench/run.py
+
+schema:
+	$(VENV)/reportgen schema
+
+clean:
+	rm -rf build

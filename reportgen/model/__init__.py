@@ -1,0 +1,7 @@
+"""Typed models of the documents; keys are the forms' Chinese labels."""
+
+from .declaration import Declaration
+from .department import Department
+from .self_evaluation import SelfEvaluation
+
+__all__ = ["Declaration", "Department", "SelfEvaluation"]

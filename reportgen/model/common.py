@@ -1,0 +1,143 @@
+"""Types shared by every document: money, counts, prose, indicators, waivers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_UNIT_SUFFIX = re.compile(r"^(?P<number>[+-]?[\d,]+(\.\d+)?)\s*(?P<unit>万元|元|万|%|％)$")
+
+
+class Model(BaseModel):
+    """Closed schema; Chinese labels are the YAML keys, English names the attributes."""
+
+    model_config = ConfigDict(
+        extra="forbid", validate_by_alias=True, validate_by_name=False, serialize_by_alias=True
+    )
+
+
+def parse_decimal(value: Any, *, unit: str = "万元") -> Decimal:
+    """A number from the scalar's own text; never via float. Raises ValueError in Chinese."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError("应为数字")
+    if isinstance(value, Decimal | int):
+        return Decimal(value)
+    if not isinstance(value, str):
+        raise ValueError("应为数字")
+    text = value.strip()
+    if _PLAIN_NUMBER.fullmatch(text):
+        return Decimal(text)
+    if _GROUPED_NUMBER.fullmatch(text):
+        return Decimal(text.replace(",", ""))
+    normalised = unicodedata.normalize("NFKC", text).replace("，", ",").replace("。", ".")
+    if normalised != text and (
+        _PLAIN_NUMBER.fullmatch(normalised) or _GROUPED_NUMBER.fullmatch(normalised)
+    ):
+        suggestion = normalised.replace(",", "")
+        raise ValueError(f"数字中含有全角字符“{text}”，请改为半角：{suggestion}")
+    match = _UNIT_SUFFIX.match(normalised)
+    if match:
+        suggestion = match["number"].replace(",", "")
+        raise ValueError(f"数字后不要写单位“{match['unit']}”（单位为{unit}），请改为：{suggestion}")
+    raise ValueError(f"“{text}”不是数字")
+
+
+def _money(value: Any) -> Decimal:
+    return parse_decimal(value)
+
+
+def _percent(value: Any) -> Decimal:
+    """`27.29%` or `27.29` → Decimal('27.29') (in percent)."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value.strip())
+        if text.endswith("%"):
+            return parse_decimal(text[:-1], unit="%")
+    return parse_decimal(value, unit="%")
+
+
+def _count(value: Any) -> int:
+    number = parse_decimal(value, unit="个/人")
+    if number != number.to_integral_value() or number < 0:
+        raise ValueError(f"应为非负整数，而不是 {value}")
+    return int(number)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("应为文字")
+    return value.strip()
+
+
+_NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^[+-]?[\d,]+(\.\d+)?$"}]}
+
+Money = Annotated[
+    Decimal, BeforeValidator(_money), WithJsonSchema({**_NUMBER_SCHEMA, "description": "金额（万元）"})
+]
+Percent = Annotated[
+    Decimal, BeforeValidator(_percent),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "description": "百分比，如 27.29%"}),
+]
+Count = Annotated[int, BeforeValidator(_count), WithJsonSchema({"type": "integer", "minimum": 0})]
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"})]
+Year = Annotated[int, BeforeValidator(_count), WithJsonSchema({"type": "integer", "minimum": 2000})]
+Prose = Annotated[
+    str, BeforeValidator(_text),
+    WithJsonSchema({"type": "string", "description": "正文；段落之间空一行；可用 {{ 收入.合计 }} 引用数据"}),
+]
+
+
+class Waiver(Model):
+    """An acknowledged discrepancy: reported as waived, never silenced."""
+
+    code: Text = Field(alias="代码", description="检查代码，如 E201")
+    path: Text = Field(alias="路径", description="YAML 路径，如 支出.项目支出")
+    reason: Text = Field(alias="理由", description="为何保留原值")
+
+
+class Indicator(Model):
+    """A third-level performance indicator (三级指标)."""
+
+    name: Text = Field(alias="三级指标")
+    period_target: Text | None = Field(None, alias="实施周期指标值")
+    target: Text = Field(alias="年度指标值")
+    value_type: Text | None = Field(None, alias="指标值类型", description="定量 或 定性")
+    unit: Text | None = Field(None, alias="计量单位")
+    explanation: Text | None = Field(None, alias="指标解释")
+    scoring_rule: Text | None = Field(None, alias="评分标准")
+
+
+class EvaluatedIndicator(Indicator):
+    """An indicator of the self-evaluation: the target and what was achieved."""
+
+    actual: Text | None = Field(None, alias="实际完成值")
+    points: Annotated[Decimal, BeforeValidator(_money)] | None = Field(None, alias="分值")
+    band: Text | None = Field(None, alias="完成档次", description="定性指标：达成年度指标 / 部分达成并具有一定效果 / 未达成且效果较差")
+    band_percent: Percent | None = Field(None, alias="档内得分比例")
+    deviation_reason: Text | None = Field(None, alias="偏差原因分析及改进措施")
+
+
+def _none_as_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+# 一级指标 → 二级指标 → 三级指标 list. Keys are free text; the taxonomy check holds them to a preset.
+# An empty 二级 (`数量指标:`) is allowed: the form prints every 二级 row.
+Indicators = dict[str, dict[str, Annotated[list[Indicator], BeforeValidator(_none_as_empty)]]]
+EvaluatedIndicators = dict[
+    str, dict[str, Annotated[list[EvaluatedIndicator], BeforeValidator(_none_as_empty)]]
+]
+
+
+class KeyTask(Model):
+    """A row of 年度重点工作任务."""
+
+    name: Text = Field(alias="名称")
+    content: Text = Field(alias="主要实施内容")
+    funds: Money = Field(alias="拟投入的资金", description="拟投入的资金（万元）")
+    goal: Text = Field(alias="期望达到的目标", description="期望达到的目标（概述）")

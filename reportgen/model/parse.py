@@ -1,0 +1,114 @@
+"""Loaded YAML → typed model, with pydantic's errors turned into located Chinese findings."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..findings import Path
+from ..source import Source
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_model(source: Source, model_class: type[M]) -> M | None:
+    """Validate `source.data` against `model_class`; on failure add findings and return None."""
+    if source.data is None and not source.ok:
+        return None  # the file could not be read or parsed: nothing to validate
+    if not isinstance(source.data, dict):
+        source.findings.append(source.finding("E004", "文件内容应为“键: 值”形式的映射"))
+        return None
+    try:
+        return model_class.model_validate(source.data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            source.findings.append(_finding(source, model_class, error))
+        return None
+
+
+_TYPE_MESSAGES = {
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "decimal_type": "应为数字",
+    "list_type": "应为列表（每项以“- ”开头）",
+    "dict_type": "应为映射（“键: 值”）",
+    "model_type": "应为映射（“键: 值”）",
+    "model_attributes_type": "应为映射（“键: 值”）",
+    "bool_type": "应为 true 或 false",
+}
+
+
+def _finding(source: Source, model_class: type[BaseModel], error: dict[str, Any]):
+    loc: Path = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        parent, name = loc[:-1], loc[-1]
+        return source.finding("E001", f"缺少必填项“{name}”", parent, key=True)
+    if kind == "extra_forbidden":
+        parent, name = loc[:-1], str(loc[-1])
+        known = _known_keys(model_class, parent)
+        return source.finding("E002", _unknown_key_message(name, known), loc, key=True)
+    if kind == "too_short":
+        return source.finding("E005", "至少需要填写一项", loc)
+    if kind == "value_error":
+        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+        code = "E006" if "数字" in message or "整数" in message else "E003"
+        return source.finding(code, message, loc)
+    message = _TYPE_MESSAGES.get(kind, error["msg"])
+    code = "E004" if kind in ("list_type", "dict_type", "model_type", "model_attributes_type") else "E003"
+    return source.finding(code, message, loc)
+
+
+def _unknown_key_message(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.34)
+    if close:
+        return f"未知的键“{name}”，是否应为“{close[0]}”？"
+    if known:
+        return f"未知的键“{name}”，此处可用的键：{'、'.join(known)}"
+    return f"未知的键“{name}”"
+
+
+def _known_keys(model_class: type[BaseModel], loc: Path) -> list[str]:
+    target = _type_at(model_class, loc)
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        return [field.alias or name for name, field in target.model_fields.items()]
+    return []
+
+
+def _type_at(annotation: Any, loc: Path) -> Any:
+    """The type that a location of the data is validated against."""
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fields = {field.alias or name: field for name, field in annotation.model_fields.items()}
+            if part not in fields:
+                return None
+            annotation = fields[part].annotation
+            continue
+        args = typing.get_args(annotation)
+        origin = typing.get_origin(annotation)
+        if origin is list and args:
+            annotation = args[0]
+        elif origin is dict and len(args) == 2:
+            annotation = args[1]
+        else:
+            return None
+    return _unwrap(annotation)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] to the type that carries the fields."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = members[0]
+        else:
+            return annotation

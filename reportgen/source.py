@@ -1,0 +1,241 @@
+"""YAML source files → plain data with the position of every key and value.
+
+PyYAML is used only to compose the node graph (safe, no object construction); scalars are
+resolved here, so every scalar reaches the model as its own text (money becomes `Decimal` from
+that text, never through a binary float) and YAML 1.1 surprises (`no` → False, `1:20` → 80)
+cannot happen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+
+from .findings import Finding, Path, Position, Severity
+
+MAX_NODES = 200_000  # bounds alias expansion ("billion laughs") and huge files
+MAX_DEPTH = 200
+MAX_BYTES = 5 * 1024 * 1024
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_YAML11_BOOLS = {
+    w for word in ("yes", "no", "on", "off", "y", "n") for w in (word, word.title(), word.upper())
+}
+# Characters XML 1.0 forbids: they cannot appear in a .docx or an XHTML document.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_STANDARD_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass
+class Source:
+    """One loaded YAML file: its data, where each part of it stands, and what went wrong."""
+
+    file: str
+    text: str = ""
+    data: Any = None
+    value_positions: dict[Path, Position] = field(default_factory=dict)
+    key_positions: dict[Path, Position] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+    def position(self, path: Path, *, key: bool = False) -> Position:
+        """Where `path` stands; falls back to the nearest enclosing node that exists."""
+        path = tuple(path)
+        while True:
+            if key and path in self.key_positions:
+                return self.key_positions[path]
+            if path in self.value_positions:
+                return self.value_positions[path]
+            if path in self.key_positions:
+                return self.key_positions[path]
+            if not path:
+                return Position(1, 1)
+            path = path[:-1]
+
+    def finding(
+        self, code: str, message: str, path: Path = (), *, warning: bool = False, key: bool = False
+    ) -> Finding:
+        return Finding(
+            file=self.file,
+            position=self.position(path, key=key),
+            severity=Severity.WARNING if warning else Severity.ERROR,
+            code=code,
+            message=message,
+            path=tuple(path),
+        )
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def load_file(path: FsPath | str, display: str | None = None) -> Source:
+    path = FsPath(path)
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        source = Source(file=name)
+        source.findings.append(source.finding("E100", f"无法读取文件：{exc.strerror or exc}"))
+        return source
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, file: str) -> Source:
+    source = Source(file=file)
+    if len(raw) > MAX_BYTES:
+        source.findings.append(source.finding(
+            "E109", f"文件过大（{len(raw) / 1024 / 1024:.1f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）"
+        ))
+        return source
+    text = _decode(raw, source)
+    if text is None:
+        return source
+    return load_text(text, file, source)
+
+
+def load_text(text: str, file: str, source: Source | None = None) -> Source:
+    source = source or Source(file=file)
+    source.text = text
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        problem = _translate_yaml_problem(exc.problem or str(exc))
+        source.findings.append(Finding(file, position, Severity.ERROR, "E102", f"YAML 语法错误：{problem}"))
+        return source
+    except yaml.YAMLError as exc:
+        source.findings.append(source.finding("E102", f"YAML 语法错误：{exc}"))
+        return source
+    except RecursionError:
+        source.findings.append(source.finding("E107", f"嵌套层级过深（上限 {MAX_DEPTH} 层）"))
+        return source
+    if node is None:
+        source.data = None
+        return source
+    walker = _Walker(source)
+    try:
+        source.data = walker.convert(node, (), 0)
+    except _TooLarge:
+        source.data = None
+    return source
+
+
+def _decode(raw: bytes, source: Source) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            raw.decode("gb18030")
+            guess = "看起来是 GBK/GB18030 编码（Windows 记事本、WPS 常用）"
+        except UnicodeDecodeError:
+            guess = "无法识别其编码"
+        source.findings.append(Finding(
+            source.file, Position(line, col), Severity.ERROR, "E101",
+            f"文件不是 UTF-8 编码，{guess}。请用 UTF-8 另存：VS Code 点右下角编码→“通过编码保存”→UTF-8；"
+            "记事本“另存为”时编码选 UTF-8",
+        ))
+        return None
+
+
+_YAML_PROBLEMS = {
+    "found character '\\t' that cannot start any token": "制表符不能用于缩进，请改用空格",
+    "mapping values are not allowed here": "此处不能出现“:”（冒号后需加空格，或把整段文字加引号）",
+    "could not find expected ':'": "缺少“:”",
+    "found undefined alias": "引用了未定义的锚点",
+    "expected <block end>, but found": "缩进不一致",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+    "found unacceptable character": "含有不允许的控制字符",
+}
+
+
+def _translate_yaml_problem(problem: str) -> str:
+    for english, chinese in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return f"{chinese}（{problem}）"
+    return problem
+
+
+class _Walker:
+    """Turns a composed node graph into plain data, recording positions as it goes."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.count = 0
+
+    def _error(self, code: str, node: yaml.Node, message: str, path: Path) -> None:
+        mark = node.start_mark
+        self.source.findings.append(Finding(
+            self.source.file, Position(mark.line + 1, mark.column + 1), Severity.ERROR, code, message, path
+        ))
+
+    def convert(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self._error("E106", node, f"节点数超过上限 {MAX_NODES}（锚点/别名展开过多？）", path)
+            raise _TooLarge
+        if depth > MAX_DEPTH:
+            self._error("E107", node, f"嵌套层级过深（上限 {MAX_DEPTH} 层）", path)
+            raise _TooLarge
+        mark = node.start_mark
+        self.source.value_positions[path] = Position(mark.line + 1, mark.column + 1)
+        if not node.tag.startswith(_STANDARD_TAG) and node.tag != "!":
+            self._error("E105", node, f"不支持的 YAML 标签 {node.tag}", path)
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._error("E102", key_node, "键必须是文字", path)
+                continue
+            key = key_node.value.strip()
+            child = (*path, key)
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                self._error("E103", seen[key], f"键“{key}”重复（另见第 {key_node.start_mark.line + 1} 行）", child)
+                self._error("E103", key_node, f"键“{key}”重复（另见第 {first} 行）", child)
+            seen[key] = key_node
+            mark = key_node.start_mark
+            self.source.key_positions[child] = Position(mark.line + 1, mark.column + 1)
+            result[key] = self.convert(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        text = node.value
+        if _XML_FORBIDDEN.search(text):
+            bad = _XML_FORBIDDEN.search(text).group()
+            self._error("E108", node, f"含有文档中不允许的控制字符 U+{ord(bad):04X}，请删除", path)
+            return _XML_FORBIDDEN.sub("", text)
+        if node.style is not None:  # quoted or block scalar: always text
+            return text
+        if text in _NULLS:
+            return None
+        if text in _BOOLS:
+            return _BOOLS[text]
+        if text in _YAML11_BOOLS:
+            self._error(
+                "E104", node,
+                f"“{text}”在 YAML 1.1 中会被当作布尔值，含义不明：文字请加引号（\"{text}\"），是非请写 true/false",
+                path,
+            )
+        return text

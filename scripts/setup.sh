@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# 准备 reportgen 的运行 / 测试环境（Debian 12）。
+#
+# 用法：scripts/setup.sh runtime|test
+#   runtime  中文字体、HarfBuzz 字体子集库、Pango，以及 `pip install -e .`
+#   test     runtime 的全部内容，外加 poppler-utils、LibreOffice Writer、
+#            Chromium 与 chromium-driver，以及 `pip install -e '.[test]'`
+#
+# 脚本可重复执行：所需内容都已就绪时不做任何安装，通常在 1 秒内结束。
+set -euo pipefail
+
+usage() {
+    echo "用法：$0 runtime|test" >&2
+    exit 2
+}
+
+[[ $# -eq 1 ]] || usage
+mode=$1
+
+runtime_packages=(
+    fonts-noto-cjk
+    fonts-noto-cjk-extra
+    fonts-arphic-ukai
+    libharfbuzz-subset0
+    libpango-1.0-0
+    libpangoft2-1.0-0
+)
+test_packages=(
+    poppler-utils
+    libreoffice-writer-nogui
+    chromium
+    chromium-driver
+)
+
+case $mode in
+    runtime) packages=("${runtime_packages[@]}"); extras="" ;;
+    test) packages=("${runtime_packages[@]}" "${test_packages[@]}"); extras="[test]" ;;
+    *) usage ;;
+esac
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# ---- Debian 软件包 ---------------------------------------------------------
+
+missing=()
+for pkg in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    if [[ $status != "install ok installed" ]]; then
+        missing+=("$pkg")
+    fi
+done
+
+if ((${#missing[@]} > 0)); then
+    if [[ $EUID -ne 0 ]]; then
+        {
+            echo "缺少以下 Debian 软件包：${missing[*]}"
+            echo "当前不是 root 用户，无法自动安装。请先执行："
+            echo
+            echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
+            echo
+            echo "安装完成后重新运行本命令。"
+        } >&2
+        exit 1
+    fi
+    echo "正在安装缺少的 Debian 软件包：${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # 若其他 apt/dpkg 进程正在运行，最多等待 10 分钟获取锁。
+    apt-get -o DPkg::Lock::Timeout=600 update
+    apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"
+fi
+
+# ---- Python 虚拟环境 -------------------------------------------------------
+
+if [[ ! -x .venv/bin/python ]]; then
+    echo "正在创建虚拟环境 .venv ……"
+    if ! python3 -m venv .venv; then
+        echo "创建虚拟环境失败。Debian 上可能需要先安装 python3-venv：" >&2
+        echo "    apt-get install -y python3-venv" >&2
+        exit 1
+    fi
+fi
+
+stamp=.venv/.installed-$mode
+up_to_date() {
+    [[ -e $1 && ! pyproject.toml -nt $1 ]]
+}
+
+# 测试环境包含运行环境所需的全部 Python 包。
+if up_to_date "$stamp" || { [[ $mode == runtime ]] && up_to_date .venv/.installed-test; }; then
+    exit 0
+fi
+
+echo "正在安装 Python 依赖（pip install -e '.${extras}'），首次安装可能需要几分钟……"
+.venv/bin/python -m pip install --quiet -e ".${extras}"
+touch "$stamp"
+echo "环境已就绪（${mode}）。"
