@@ -1,0 +1,295 @@
+"""Cross-field rules. Each check yields located findings; codes are documented in docs/checks.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import derive
+from .findings import Finding, Path, format_path
+from .format import money, pct
+from .model import Declaration, Department, SelfEvaluation
+from .model.common import Waiver
+from .source import Source
+from .taxonomy import Taxonomy
+
+
+@dataclass
+class CheckContext:
+    source: Source
+    document: Declaration | SelfEvaluation
+    department: Department | None
+    folder_year: int | None
+    taxonomy: Taxonomy
+
+    def error(self, code: str, message: str, path: Path) -> Finding:
+        return self.source.finding(code, message, path)
+
+    def warning(self, code: str, message: str, path: Path) -> Finding:
+        return self.source.finding(code, message, path, warning=True)
+
+
+Check = Callable[[CheckContext], Iterator[Finding]]
+
+
+def check_sum(
+    ctx: CheckContext, total: Decimal, parts: Sequence[Decimal], path: Path, label: str
+) -> Iterator[Finding]:
+    """E201: a stated total against the sum of its parts, within rounding."""
+    computed = sum(parts, Decimal(0))
+    if abs(total - computed) > derive.sum_tolerance(parts):
+        yield ctx.error(
+            "E201",
+            f"{label}为 {money(total)}，但各项之和为 {money(computed)}（相差 {money(total - computed)}）",
+            path,
+        )
+
+
+def check_share(
+    ctx: CheckContext, stated: Decimal | None, part: Decimal, whole: Decimal, path: Path, label: str
+) -> Iterator[Finding]:
+    """E203: a stated share (占比) against part ÷ whole."""
+    computed = derive.percent(part, whole)
+    if stated is None or computed is None:
+        return
+    if abs(stated - computed) > derive.percent_tolerance(stated, part, whole):
+        yield ctx.error(
+            "E203", f"{label}写为 {pct(stated)}，按金额计算应为 {pct(computed)}", path
+        )
+
+
+def check_rate(
+    ctx: CheckContext, stated: Decimal | None, part: Decimal, whole: Decimal, path: Path, label: str
+) -> Iterator[Finding]:
+    """E204: a stated rate (执行率, 变动率) against its computed value."""
+    computed = derive.percent(part, whole)
+    if stated is None or computed is None:
+        return
+    if abs(stated - computed) > derive.percent_tolerance(stated, part, whole):
+        yield ctx.error("E204", f"{label}写为 {pct(stated)}，按数据计算应为 {pct(computed)}", path)
+
+
+# --- declaration -------------------------------------------------------------------------------
+
+BUDGET = ("预算整体情况",)
+
+
+def declaration_breakdowns(ctx: CheckContext) -> Iterator[Finding]:
+    doc: Declaration = ctx.document  # type: ignore[assignment]
+    spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
+    development = spending.development
+    stated = [
+        (development.stated_total, [development.special_funds, development.other],
+         (*BUDGET, "部门预算支出", "事业发展性支出", "合计"), "事业发展性支出合计"),
+        (spending.stated_total, [spending.basic, spending.project, development.special_funds, development.other],
+         (*BUDGET, "部门预算支出", "合计"), "部门预算支出合计"),
+        (income.stated_total, [income.appropriation, income.other],
+         (*BUDGET, "收入来源", "合计"), "收入来源合计"),
+        (levels.stated_total, [levels.district, levels.transfers],
+         (*BUDGET, "按预算级次划分", "合计"), "按预算级次划分合计"),
+    ]
+    for total, parts, path, label in stated:
+        if total is not None:
+            yield from check_sum(ctx, total, parts, path, label)
+
+
+def declaration_identity(ctx: CheckContext) -> Iterator[Finding]:
+    """E202: 部门预算支出, 收入来源 and 按预算级次划分 are three breakdowns of one total."""
+    doc: Declaration = ctx.document  # type: ignore[assignment]
+    figures = derive.declaration_figures(doc)
+    spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
+    spending_parts = [spending.basic, spending.project, spending.development.special_funds,
+                      spending.development.other]
+    for label, total, parts, key in (
+        ("收入来源", figures.income_total, [income.appropriation, income.other], "收入来源"),
+        ("按预算级次划分", figures.levels_total, [levels.district, levels.transfers], "按预算级次划分"),
+    ):
+        tolerance = derive.sum_tolerance([*spending_parts, *parts])
+        if abs(total - figures.expenditure_total) > tolerance:
+            yield ctx.error(
+                "E202",
+                f"{label}合计 {money(total)} 与部门预算支出合计 {money(figures.expenditure_total)} 不相等"
+                f"（相差 {money(total - figures.expenditure_total)}）；三种口径的合计应相同",
+                (*BUDGET, key),
+            )
+
+
+# --- self-evaluation ---------------------------------------------------------------------------
+
+FINANCES = ("基本情况", "收支情况")
+
+
+def self_evaluation_income(ctx: CheckContext) -> Iterator[Finding]:
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    income = doc.background.finances.income
+    amounts = [s.amount for s in income.sources]
+    total = sum(amounts, Decimal(0))
+    if income.stated_total is not None:
+        yield from check_sum(ctx, income.stated_total, amounts, (*FINANCES, "收入", "合计"), "收入合计")
+    for i, source in enumerate(income.sources):
+        path = (*FINANCES, "收入", "来源", i)
+        yield from check_share(ctx, source.stated_share, source.amount, total,
+                               (*path, "占比"), f"“{source.name}”占本年总收入的比例")
+        if source.stated_execution is not None and source.stated_execution != source.amount:
+            yield ctx.error(
+                "E206",
+                f"“{source.name}”的预算执行数写为 {money(source.stated_execution)}，"
+                f"与收入中的 {money(source.amount)} 不一致（同一数字前后应相同）",
+                (*path, "预算执行表述"),
+            )
+
+
+def self_evaluation_expenditure(ctx: CheckContext) -> Iterator[Finding]:
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    spending = doc.background.finances.expenditure
+    figures = derive.self_evaluation_figures(doc)
+    base = (*FINANCES, "支出")
+    if spending.stated_total is not None:
+        yield from check_sum(ctx, spending.stated_total, [spending.basic.amount, spending.project.amount],
+                             (*base, "合计"), "支出合计")
+    for key, block in (("基本支出", spending.basic), ("项目支出", spending.project)):
+        yield from check_share(ctx, block.stated_share, block.amount, figures.expenditure_total,
+                               (*base, key, "占比"), f"{key}占本年支出合计的比例")
+        if block.parts:
+            yield from check_sum(ctx, block.amount, [p.amount for p in block.parts],
+                                 (*base, key, "金额"), key)
+        for i, part in enumerate(block.parts):
+            yield from check_share(ctx, part.stated_share, part.amount, block.amount,
+                                   (*base, key, "明细", i, "占比"), f"“{part.name}”占{key}的比例")
+    if spending.by_function:
+        yield from check_sum(ctx, figures.expenditure_total, [f.amount for f in spending.by_function],
+                             (*base, "按功能分类"), "支出合计（基本支出＋项目支出）与按功能分类")
+
+
+def self_evaluation_change(ctx: CheckContext) -> Iterator[Finding]:
+    """E205: the change against last year, stated or explained, against the computed one."""
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    spending = doc.background.finances.expenditure
+    figures = derive.self_evaluation_figures(doc)
+    base = (*FINANCES, "支出")
+    if figures.change is None:
+        if spending.stated_change is not None or spending.change_reasons:
+            yield ctx.error("E001", "写了较上年变动，但缺少“上年支出合计”", (*base, "上年支出合计"))
+        return
+    if spending.stated_change is not None:
+        tolerance = derive.half_unit(spending.stated_change) + derive.sum_tolerance(
+            [spending.basic.amount, spending.project.amount, spending.previous_total])
+        if abs(spending.stated_change - figures.change) > tolerance:
+            yield ctx.error("E205", f"较上年变动写为 {money(spending.stated_change)}，"
+                            f"按本年与上年支出计算应为 {money(figures.change)}", (*base, "较上年变动"))
+    yield from check_rate(ctx, spending.stated_change_rate, figures.change, spending.previous_total,
+                          (*base, "较上年变动率"), "较上年变动率")
+    if spending.change_reasons:
+        reasons = [r.change for r in spending.change_reasons]
+        if abs(sum(reasons, Decimal(0)) - figures.change) > derive.sum_tolerance(
+            [*reasons, spending.previous_total]
+        ):
+            yield ctx.error(
+                "E205",
+                f"各项变动原因之和为 {money(sum(reasons, Decimal(0)))}，与支出较上年变动 "
+                f"{money(figures.change)} 不符",
+                (*base, "变动原因"),
+            )
+
+
+def self_evaluation_rates(ctx: CheckContext) -> Iterator[Finding]:
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    finances = doc.background.finances
+    figures = derive.self_evaluation_figures(doc)
+    yield from check_rate(ctx, finances.budget.stated_execution_rate, figures.expenditure_total,
+                          finances.budget.adjusted, (*FINANCES, "预算", "预算执行率"), "预算执行率")
+    for i, project in enumerate(doc.analysis.projects):
+        yield from check_rate(ctx, project.stated_rate, project.executed, project.budget,
+                              ("综合评价分析", "重点任务项目支出", i, "预算执行率"),
+                              f"“{project.name}”的预算执行率")
+
+
+def self_evaluation_counts(ctx: CheckContext) -> Iterator[Finding]:
+    """E207: 其中 breakdowns of staff groups add up to the group."""
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    for i, group in enumerate(doc.background.staffing.groups):
+        if group.parts and sum(p.count for p in group.parts) != group.count:
+            yield ctx.error(
+                "E207",
+                f"{group.category}为 {group.count} 人，但“其中”各项之和为 {sum(p.count for p in group.parts)} 人",
+                ("基本情况", "人员情况", "人员", i, "人数"),
+            )
+
+
+def self_evaluation_project_groups(ctx: CheckContext) -> Iterator[Finding]:
+    """E208: the funds of the evaluated projects add up to 项目支出."""
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    groups = doc.analysis.conclusion.project_groups
+    if not groups:
+        return
+    funds = [g.funds for g in groups]
+    project = doc.background.finances.expenditure.project.amount
+    if abs(sum(funds, Decimal(0)) - project) > derive.sum_tolerance(funds):
+        yield ctx.error(
+            "E208",
+            f"自评涉及的项目资金合计 {money(sum(funds, Decimal(0)))} 与项目支出 {money(project)} 不一致",
+            ("综合评价分析", "自评结论", "项目构成"),
+        )
+
+
+# --- shared --------------------------------------------------------------------------------------
+
+
+def indicator_taxonomy(ctx: CheckContext) -> Iterator[Finding]:
+    """E301/E302: each 一级 is known and each 二级 belongs to its 一级."""
+    for first, seconds in ctx.document.indicators.items():
+        if first not in ctx.taxonomy.levels:
+            yield ctx.error("E301", ctx.taxonomy.unknown_first_message(first), ("绩效指标", first))
+            continue
+        for second in seconds:
+            if second not in ctx.taxonomy.levels[first]:
+                yield ctx.error("E302", ctx.taxonomy.misplaced_second_message(first, second),
+                                ("绩效指标", first, second))
+
+
+def department_and_year(ctx: CheckContext) -> Iterator[Finding]:
+    """E401/E402: the document agrees with department.yaml and with its folder."""
+    if ctx.department is not None and ctx.document.department != ctx.department.name:
+        yield ctx.error(
+            "E401",
+            f"部门名称“{ctx.document.department}”与 department.yaml 中的“{ctx.department.name}”不一致",
+            ("部门名称",),
+        )
+    if ctx.folder_year is not None and ctx.document.year != ctx.folder_year:
+        yield ctx.error(
+            "E402", f"年度 {ctx.document.year} 与所在文件夹 {ctx.folder_year} 不一致", ("年度",)
+        )
+
+
+DECLARATION_CHECKS: tuple[Check, ...] = (
+    declaration_breakdowns, declaration_identity, indicator_taxonomy, department_and_year,
+)
+SELF_EVALUATION_CHECKS: tuple[Check, ...] = (
+    self_evaluation_income, self_evaluation_expenditure, self_evaluation_change,
+    self_evaluation_rates, self_evaluation_counts, self_evaluation_project_groups,
+    indicator_taxonomy, department_and_year,
+)
+
+
+def run_checks(ctx: CheckContext) -> list[Finding]:
+    checks = DECLARATION_CHECKS if isinstance(ctx.document, Declaration) else SELF_EVALUATION_CHECKS
+    findings = [finding for check in checks for finding in check(ctx)]
+    return apply_waivers(ctx, findings, ctx.document.waivers)
+
+
+def apply_waivers(ctx: CheckContext, findings: list[Finding], waivers: list[Waiver]) -> list[Finding]:
+    """Mark waived findings (still reported); a waiver that matches nothing is a warning."""
+    used = [False] * len(waivers)
+    for finding in findings:
+        for i, waiver in enumerate(waivers):
+            if waiver.code == finding.code and format_path(finding.path).startswith(waiver.path):
+                finding.waived = waiver.reason
+                used[i] = True
+                break
+    for i, waiver in enumerate(waivers):
+        if not used[i]:
+            findings.append(ctx.warning(
+                "W001", f"豁免 {waiver.code} [{waiver.path}] 没有对应的问题，可删除", ("豁免", i)
+            ))
+    return findings

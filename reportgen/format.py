@@ -1,0 +1,40 @@
+"""Number and numbering formats shared by every output format (also the Jinja filters)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .derive import quantize
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def money(value: Decimal | None, min_decimals: int = 2) -> str:
+    """3110.76 → '3,110.76'; keeps the author's precision when it is finer (968.1918)."""
+    if value is None:
+        return ""
+    exponent = value.as_tuple().exponent
+    decimals = max(-exponent if isinstance(exponent, int) else 0, min_decimals)
+    return f"{quantize(value, decimals):,.{decimals}f}"
+
+
+def pct(value: Decimal | None, decimals: int = 2) -> str:
+    """Percent value (already ×100) → '99.21%'."""
+    if value is None:
+        return "—"
+    return f"{quantize(value, decimals):.{decimals}f}%"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (enough for section numbering)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    if n >= 100:
+        return str(n)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def ordinal_phrase(n: int) -> str:
+    """1 → 一是, 2 → 二是: the enumerator of 部门职能 and goal lists."""
+    return f"{chinese_number(n)}是"
