@@ -11,6 +11,7 @@ from .findings import Finding, Path, format_path
 from .format import money, pct
 from .model import Declaration, Department, SelfEvaluation
 from .model.common import Waiver
+from .prose import ProseRenderer, namespace
 from .source import Source
 from .taxonomy import Taxonomy
 
@@ -233,7 +234,27 @@ def self_evaluation_project_groups(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-# --- shared --------------------------------------------------------------------------------------
+# --- shared ------------------------------------------------------------------------------------
+
+
+def prose_references(ctx: CheckContext) -> Iterator[Finding]:
+    """E501–E503: every data reference in the author's text resolves, inside the sandbox."""
+    renderer = ProseRenderer(namespace(ctx.document))
+    for path, text in _strings(ctx.source.data, ()):
+        renderer.render(text, path)
+    for path, code, message in renderer.problems:
+        yield ctx.error(code, message, path)
+
+
+def _strings(data: object, path: Path) -> Iterator[tuple[Path, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, (*path, i))
 
 
 def indicator_taxonomy(ctx: CheckContext) -> Iterator[Finding]:
@@ -264,11 +285,12 @@ def department_and_year(ctx: CheckContext) -> Iterator[Finding]:
 
 DECLARATION_CHECKS: tuple[Check, ...] = (
     declaration_breakdowns, declaration_identity, indicator_taxonomy, department_and_year,
+    prose_references,
 )
 SELF_EVALUATION_CHECKS: tuple[Check, ...] = (
     self_evaluation_income, self_evaluation_expenditure, self_evaluation_change,
     self_evaluation_rates, self_evaluation_counts, self_evaluation_project_groups,
-    indicator_taxonomy, department_and_year,
+    indicator_taxonomy, department_and_year, prose_references,
 )
 
 

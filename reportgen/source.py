@@ -28,7 +28,12 @@ _YAML11_BOOLS = {
 }
 # Characters XML 1.0 forbids: they cannot appear in a .docx or an XHTML document.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_STANDARD_TAG = "tag:yaml.org,2002:"
+# Tags the resolver gives plain nodes (and their explicit `!!str` forms). Any other tag, even one
+# under the standard prefix such as `!!python/object:os.system`, is refused.
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "merge", "value", "yaml", "map", "seq")
+}
 
 
 @dataclass
@@ -113,6 +118,9 @@ def load_text(text: str, file: str, source: Source | None = None) -> Source:
         problem = _translate_yaml_problem(exc.problem or str(exc))
         source.findings.append(Finding(file, position, Severity.ERROR, "E102", f"YAML 语法错误：{problem}"))
         return source
+    except yaml.reader.ReaderError as exc:
+        source.findings.append(_reader_error(text, exc, file))
+        return source
     except yaml.YAMLError as exc:
         source.findings.append(source.finding("E102", f"YAML 语法错误：{exc}"))
         return source
@@ -128,6 +136,17 @@ def load_text(text: str, file: str, source: Source | None = None) -> Source:
     except _TooLarge:
         source.data = None
     return source
+
+
+def _reader_error(text: str, exc: yaml.reader.ReaderError, file: str) -> Finding:
+    """A raw character YAML refuses (e.g. U+0001 typed into the file), located by line and column."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    col = exc.position - (before.rfind("\n") + 1) + 1
+    return Finding(
+        file, Position(line, col), Severity.ERROR, "E108",
+        f"含有文档中不允许的控制字符 U+{exc.character:04X}，请删除",
+    )
 
 
 def _decode(raw: bytes, source: Source) -> str | None:
@@ -192,8 +211,9 @@ class _Walker:
             raise _TooLarge
         mark = node.start_mark
         self.source.value_positions[path] = Position(mark.line + 1, mark.column + 1)
-        if not node.tag.startswith(_STANDARD_TAG) and node.tag != "!":
-            self._error("E105", node, f"不支持的 YAML 标签 {node.tag}", path)
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self._error("E105", node, f"不支持的 YAML 标签 {tag}（内容文件只用普通的键、值和列表）", path)
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)

@@ -9,9 +9,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-_UNIT_SUFFIX = re.compile(r"^(?P<number>[+-]?[\d,]+(\.\d+)?)\s*(?P<unit>万元|元|万|%|％)$")
+# re.ASCII: \d must not match full-width or other Unicode digits (those get a hint instead).
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?", re.ASCII)
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
+_UNIT_SUFFIX = re.compile(
+    r"^(?P<number>[+-]?[\d,]+(\.\d+)?)\s*(?P<unit>万元|元|万|%|％)$", re.ASCII
+)
 
 
 class Model(BaseModel):
@@ -53,10 +56,10 @@ def _money(value: Any) -> Decimal:
 
 
 def _percent(value: Any) -> Decimal:
-    """`27.29%` or `27.29` → Decimal('27.29') (in percent)."""
+    """`27.29%`, `27.29％` or `27.29` → Decimal('27.29') (in percent)."""
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value.strip())
-        if text.endswith("%"):
+        text = value.strip()
+        if text.endswith(("%", "％")):  # only the sign is forgiven; full-width digits get a hint
             return parse_decimal(text[:-1], unit="%")
     return parse_decimal(value, unit="%")
 

@@ -25,9 +25,25 @@ def parse_model(source: Source, model_class: type[M]) -> M | None:
     try:
         return model_class.model_validate(source.data)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        misspelt = _misspelt_keys(model_class, errors)
+        for error in errors:
+            if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
+                continue  # the unknown key's E002 already names it: one mistake, one finding
             source.findings.append(_finding(source, model_class, error))
         return None
+
+
+def _misspelt_keys(model_class: type[BaseModel], errors: list[Any]) -> set[Path]:
+    """Locations of missing keys that an unknown key beside them probably misspells."""
+    found: set[Path] = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            parent, name = tuple(error["loc"][:-1]), str(error["loc"][-1])
+            close = _closest(name, _known_keys(model_class, parent))
+            if close:
+                found.add((*parent, close))
+    return found
 
 
 _TYPE_MESSAGES = {
@@ -64,10 +80,15 @@ def _finding(source: Source, model_class: type[BaseModel], error: dict[str, Any]
     return source.finding(code, message, loc)
 
 
-def _unknown_key_message(name: str, known: list[str]) -> str:
+def _closest(name: str, known: list[str]) -> str | None:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.34)
+    return close[0] if close else None
+
+
+def _unknown_key_message(name: str, known: list[str]) -> str:
+    close = _closest(name, known)
     if close:
-        return f"未知的键“{name}”，是否应为“{close[0]}”？"
+        return f"未知的键“{name}”，是否应为“{close}”？"
     if known:
         return f"未知的键“{name}”，此处可用的键：{'、'.join(known)}"
     return f"未知的键“{name}”"

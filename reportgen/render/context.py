@@ -1,0 +1,441 @@
+"""Model → template data, shared by every output format.
+
+Generated sentences are built here, once, so HTML, PDF and Word print the same words. A
+document is a list of blocks (headings, paragraphs, tables); headings are numbered here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .. import derive
+from ..format import chinese_number, money, ordinal_phrase, pct
+from ..model import Declaration, Department, SelfEvaluation
+from ..model.common import Indicator
+from ..taxonomy import Taxonomy
+from ..prose import ProseRenderer
+
+HEADING_NUMBERS = {
+    1: lambda n: f"{chinese_number(n)}、",
+    2: lambda n: f"（{chinese_number(n)}）",
+    3: lambda n: f"{n}.",
+    4: lambda n: f"（{n}）",
+}
+
+
+@dataclass
+class Cell:
+    text: str
+    rowspan: int = 1  # 0: covered by the cell above (merged)
+    colspan: int = 1
+    numeric: bool = False
+    label: bool = False  # a category cell (一级/二级): centred
+
+
+@dataclass
+class Table:
+    kind: str  # css class and Word table identifier
+    columns: list[str]
+    widths: list[int]  # relative column widths (sum 100)
+    rows: list[list[Cell]]
+    header_rows: list[list[Cell]] = field(default_factory=list)
+    unit: str | None = None  # 单位：万元
+
+
+@dataclass
+class Block:
+    kind: str  # title | h1..h4 | p | table | attachment | pagebreak
+    text: str = ""
+    number: str = ""
+    table: Table | None = None
+    anchor: str = ""
+
+
+class Outline:
+    """Collects blocks and numbers headings 一、（一）1.（1） automatically."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.counters = [0, 0, 0, 0, 0]
+
+    def heading(self, level: int, text: str) -> None:
+        self.counters[level] += 1
+        for deeper in range(level + 1, len(self.counters)):
+            self.counters[deeper] = 0
+        number = HEADING_NUMBERS[level](self.counters[level])
+        anchor = "h-" + "-".join(str(c) for c in self.counters[1 : level + 1])
+        self.blocks.append(Block(f"h{level}", text, number, anchor=anchor))
+
+    def paragraph(self, text: str) -> None:
+        if text:
+            self.blocks.append(Block("p", text))
+
+    def paragraphs(self, texts: list[str]) -> None:
+        for text in texts:
+            self.paragraph(text)
+
+    def table(self, table: Table) -> None:
+        self.blocks.append(Block("table", table=table))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Blank lines separate paragraphs; a line break inside a paragraph is dropped (CJK text)."""
+    return [re.sub(r"\s*\n\s*", "", part).strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+def _signed_change(value: Decimal, up: str, down: str) -> str:
+    return f"{up if value >= 0 else down}{money(abs(value))}万元"
+
+
+# --- indicator tables -----------------------------------------------------------------------
+
+
+def indicator_rows(
+    indicators: dict[str, dict[str, list[Indicator]]], taxonomy: Taxonomy, columns: list[str]
+) -> list[list[Cell]]:
+    """Rows of 一级/二级/三级 with merged cells; every 二级 of the preset is printed."""
+    rows: list[list[Cell]] = []
+    firsts = list(taxonomy.levels) + [f for f in indicators if f not in taxonomy.levels]
+    for first in firsts:
+        seconds_given = indicators.get(first, {})
+        seconds = list(taxonomy.levels.get(first, ())) + [s for s in seconds_given if s not in taxonomy.levels.get(first, ())]
+        first_row = len(rows)
+        for second in seconds:
+            items = seconds_given.get(second) or []
+            second_row = len(rows)
+            for item in items or [None]:
+                rows.append([Cell(""), Cell(""), *_indicator_cells(item, columns)])
+            rows[second_row][1] = Cell(second, rowspan=len(items) or 1, label=True)
+            for covered in rows[second_row + 1 :]:
+                covered[1] = Cell("", rowspan=0)
+        rows[first_row][0] = Cell(first, rowspan=len(rows) - first_row, label=True)
+        for covered in rows[first_row + 1 :]:
+            covered[0] = Cell("", rowspan=0)
+    return rows
+
+
+def _indicator_cells(item: Indicator | None, columns: list[str]) -> list[Cell]:
+    if item is None:
+        return [Cell("") for _ in columns]
+    values = {
+        "三级指标": item.name,
+        "实施周期指标值": item.period_target or "",
+        "年度指标值": item.target,
+        "指标值": item.target,
+        "实际完成值": getattr(item, "actual", None) or "",
+        "偏差原因分析及改进措施": getattr(item, "deviation_reason", None) or "",
+    }
+    return [Cell(values.get(column, "")) for column in columns]
+
+
+def budget_row(cells: list[str], *, header: bool = False, total: bool = False) -> dict[str, Any]:
+    return {"cells": cells, "header": header, "total": total}
+
+
+# --- declaration ----------------------------------------------------------------------------
+
+
+def declaration_context(doc: Declaration, department: Department | None, taxonomy: Taxonomy,
+                        prose: ProseRenderer) -> dict[str, Any]:
+    figures = derive.declaration_figures(doc)
+    spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
+    header = ["预算金额（万元）"]
+    budget_rows = [
+        budget_row(["部门预算支出", *header, "收入来源", *header], header=True),
+        budget_row(["基本支出", money(spending.basic), "财政拨款", money(income.appropriation)]),
+        budget_row(["项目支出", money(spending.project), "其他资金", money(income.other)]),
+        budget_row(["事业发展性支出", *header, "按预算级次划分", *header], header=True),
+        budget_row(["财政专项资金", money(spending.development.special_funds),
+                   "区本级使用资金", money(levels.district)]),
+        budget_row(["其他事业发展性支出", money(spending.development.other),
+                   "拟用于对下转移支付资金", money(levels.transfers)]),
+        budget_row(["部门预算支出合计", money(figures.expenditure_total),
+                   "收入来源合计", money(figures.income_total)], total=True),
+        budget_row(["", "", "按预算级次划分合计", money(figures.levels_total)], total=True),
+    ]
+    indicator_columns = ["三级指标", "实施周期指标值", "年度指标值"]
+    return {
+        "kind": "declaration",
+        "title": "部门整体预算绩效目标申报表",
+        "form_number": doc.form_number or "",
+        "department": doc.department,
+        "year": doc.year,
+        "budget_rows": budget_rows,
+        "overall_goal": split_paragraphs(prose.render(doc.overall_goal, ("总体绩效目标",))),
+        "tasks": [
+            {"name": t.name, "content": t.content, "funds": money(t.funds), "goal": t.goal}
+            for t in doc.key_tasks
+        ],
+        "tasks_total": money(sum((t.funds for t in doc.key_tasks), Decimal(0))),
+        "other_tasks": prose.render(doc.other_tasks, ("其他需完成的任务",)) if doc.other_tasks else "",
+        "indicator_table": Table(
+            "indicators", ["一级指标", "二级指标", *indicator_columns], [12, 14, 34, 20, 20],
+            indicator_rows(doc.indicators, taxonomy, indicator_columns),
+        ),
+        "pdf_title": f"{doc.department}{doc.year}年部门整体预算绩效目标申报表",
+    }
+
+
+# --- self-evaluation ------------------------------------------------------------------------
+
+
+def self_evaluation_context(doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
+                            prose: ProseRenderer) -> dict[str, Any]:
+    builder = _ReportBuilder(doc, department, taxonomy, prose)
+    builder.build()
+    title = f"{doc.department}{doc.year}年部门整体支出绩效自评报告"
+    return {
+        "kind": "self-evaluation",
+        "title": title,
+        "pdf_title": title,
+        "department": doc.department,
+        "year": doc.year,
+        "blocks": builder.outline.blocks,
+        "annex": builder.annex(),
+    }
+
+
+class _ReportBuilder:
+    """Writes the report's sections in the seed's order."""
+
+    def __init__(self, doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
+                 prose: ProseRenderer) -> None:
+        self.doc = doc
+        self.department = department
+        self.taxonomy = taxonomy
+        self.prose = prose
+        self.figures = derive.self_evaluation_figures(doc)
+        self.outline = Outline()
+        self.name = department.display_name if department else doc.department
+
+    def text(self, value: str, path: tuple) -> list[str]:
+        return split_paragraphs(self.prose.render(value, path))
+
+    def build(self) -> None:
+        o = self.outline
+        o.heading(1, "基本情况")
+        o.heading(2, "部门概况")
+        self.functions()
+        self.organisation()
+        self.staffing()
+        self.annual_work()
+        o.heading(2, "部门整体收支情况")
+        self.finances()
+        o.heading(2, "部门整体绩效管理情况")
+        self.management()
+        o.heading(1, "综合评价分析")
+        self.conclusion()
+        self.tasks()
+        self.projects()
+        o.heading(2, "主要工作成效")
+        o.paragraphs(self.text(self.doc.analysis.achievements, ("综合评价分析", "主要成效")))
+        o.heading(1, "存在的主要问题")
+        o.paragraphs([f"{i}、{p}" for i, p in enumerate(self.doc.problems, 1)])
+        o.heading(1, "下一步改进措施")
+        o.paragraphs([f"{i}、{p}" for i, p in enumerate(self.doc.improvements, 1)])
+        o.heading(1, "附件")
+        o.paragraph("部门整体支出绩效自评表")
+
+    # 一、(一) -----------------------------------------------------------------------------
+
+    def functions(self) -> None:
+        self.outline.heading(3, "部门职能")
+        functions = self.department.functions if self.department else None
+        if functions is None:
+            self.outline.paragraph("（部门职能见 department.yaml，尚未填写）")
+            return
+        self.outline.paragraphs(split_paragraphs(functions.introduction))
+        self.outline.paragraphs([f"{ordinal_phrase(i)}{duty}" for i, duty in enumerate(functions.duties, 1)])
+
+    def organisation(self) -> None:
+        self.outline.heading(3, "机构情况")
+        org = self.department.organisation if self.department else None
+        if org is None:
+            self.outline.paragraph("（机构情况见 department.yaml，尚未填写）")
+            return
+        level = f"，{org.budget_level}" if org.budget_level else ""
+        if org.subordinate_units:
+            first = f"本部门有下属单位{len(org.subordinate_units)}个：{'、'.join(org.subordinate_units)}{level}。"
+        else:
+            first = f"本部门无下属单位{level}。"
+        units = len(org.subordinate_units) + 1
+        internal = (f"，内设职能部门{len(org.internal_units)}个，分别是{'、'.join(org.internal_units)}"
+                    if org.internal_units else "")
+        self.outline.paragraph(f"{first}{self.name}共有机构数{units}个{internal}。")
+
+    def staffing(self) -> None:
+        self.outline.heading(3, "人员情况")
+        staffing = self.doc.background.staffing
+        clauses = []
+        for i, group in enumerate(staffing.groups):
+            clause = ("实有" if i == 0 else "") + f"{group.category}{group.count}人"
+            if group.parts:
+                clause += "（其中" + "，".join(f"{p.category}{p.count}人" for p in group.parts) + "）"
+            if group.previous is not None:
+                diff = group.count - group.previous
+                if diff == 0:
+                    clause += "与上年对比持平"
+                else:
+                    word = "增加" if diff > 0 else "减少"
+                    clause += f"，对比上年{word}{abs(diff)}人"
+                    if group.change_reason:
+                        clause += f"，{word}原因是{group.change_reason}"
+            clauses.append(clause)
+        self.outline.paragraph(
+            f"核定{staffing.establishment_kind}{staffing.establishment}名。{self.doc.year}年" + "；".join(clauses) + "。"
+        )
+
+    def annual_work(self) -> None:
+        o, work = self.outline, self.doc.background.annual_work
+        base = ("基本情况", "年度总体工作")
+        o.heading(2, "年度总体工作和重点工作任务")
+        o.heading(3, "部门履职总体目标")
+        o.paragraphs(self.text(work.mission, (*base, "部门履职总体目标")))
+        o.heading(3, "年度总体工作完成情况")
+        o.paragraphs(self.text(work.summary, (*base, "年度总体工作完成情况")))
+        for a, area in enumerate(work.areas):
+            o.heading(4, area.title)
+            for i, item in enumerate(area.items):
+                paragraphs = self.text(item, (*base, "重点工作", a, "条目", i))
+                o.paragraph(f"{i + 1}. {paragraphs[0]}" if paragraphs else "")
+                o.paragraphs(paragraphs[1:])
+
+    # 一、(三) ------------------------------------------------------------------------------
+
+    def goals(self) -> None:
+        goals = self.doc.background.finances.goals
+        self.outline.paragraphs([f"{ordinal_phrase(i)}{g}" for i, g in enumerate(goals, 1)])
+
+    def finances(self) -> None:
+        o, f = self.outline, self.doc.background.finances
+        year, total = self.doc.year, self.figures.expenditure_total
+        income_total = self.figures.income_total
+        o.heading(3, "整体支出绩效目标")
+        self.goals()
+        o.heading(3, "预算完成情况")
+        o.paragraph(
+            f"本部门{year}年收入预算执行{money(income_total)}万元，其中："
+            + "；".join(f"{s.name}预算执行{money(s.amount)}万元" for s in f.income.sources) + "。"
+        )
+        if f.expenditure.by_function:
+            o.paragraph(
+                f"本部门{year}年支出预算执行{money(total)}万元，其中："
+                + "；".join(f"{a.name}{money(a.amount)}万元" for a in f.expenditure.by_function) + "。"
+            )
+        o.heading(3, "年度预算收入总体情况")
+        o.paragraph(f"{self.doc.department}{year}年度总收入{money(income_total)}万元。具体情况如下：")
+        o.paragraph("；".join(
+            f"({i}){s.name}{money(s.amount)}万元，占本年总收入的{pct(derive.percent(s.amount, income_total))}"
+            for i, s in enumerate(f.income.sources, 1)
+        ) + "。")
+        self.expenditure()
+        o.heading(3, "预算支出进度情况")
+        o.paragraph(f"{year}年支出预算执行{money(total)}万元，年度预算执行进度为{pct(self.figures.execution_rate)}。")
+
+    def expenditure(self) -> None:
+        o, spending = self.outline, self.doc.background.finances.expenditure
+        year, total = self.doc.year, self.figures.expenditure_total
+        o.heading(3, "年度预算支出总体情况")
+        o.paragraph(f"{self.doc.department}{year}年度总支出{money(total)}万元。具体情况如下：")
+        basic, project = spending.basic, spending.project
+        o.paragraph(f"基本支出{money(basic.amount)}万元，占本年总支出合计的{pct(derive.percent(basic.amount, total))}。")
+        if basic.parts:
+            o.paragraph("；".join(
+                f"({i}){p.name}{money(p.amount)}万元，占基本支出{pct(derive.percent(p.amount, basic.amount))}"
+                + (f"，{p.note}" if p.note else "")
+                for i, p in enumerate(basic.parts, 1)
+            ) + "。")
+        o.paragraph(f"项目支出{money(project.amount)}万元，占本年支出合计的{pct(derive.percent(project.amount, total))}；")
+        if project.parts:
+            o.paragraph("其中：" + "；".join(
+                f"{p.name}{money(p.amount)}万元，占项目支出{pct(derive.percent(p.amount, project.amount))}"
+                + (f"，{p.note}" if p.note else "")
+                for p in project.parts
+            ) + "。")
+        if self.figures.change is not None:
+            change, rate = self.figures.change, self.figures.change_rate
+            sentence = (f"支出与上年对比{_signed_change(change, '增加', '减少')}，"
+                        f"{'增长' if change >= 0 else '下降'}{pct(abs(rate)) if rate is not None else '—'}")
+            if spending.change_reasons:
+                sentence += "，主要原因：" + "，".join(
+                    f"{ordinal_phrase(i)}{r.name}{_signed_change(r.change, '增加', '减少')}"
+                    for i, r in enumerate(spending.change_reasons, 1)
+                )
+            o.paragraph(sentence + "。")
+
+    def management(self) -> None:
+        o = self.outline
+        o.heading(3, "整体支出绩效目标")
+        self.goals()
+        o.heading(3, "指标设定情况")
+        columns = ["三级指标", "指标值"]
+        o.table(Table("indicator-settings", ["一级指标", "二级指标", *columns], [14, 18, 44, 24],
+                      indicator_rows(self.doc.indicators, self.taxonomy, columns)))
+        o.heading(3, "绩效运行监控情况")
+        o.paragraphs(self.text(self.doc.background.management.monitoring,
+                               ("基本情况", "绩效管理情况", "绩效运行监控情况")))
+
+    # 二、 ----------------------------------------------------------------------------------
+
+    def conclusion(self) -> None:
+        o, c = self.outline, self.doc.analysis.conclusion
+        budget = self.doc.background.finances.budget
+        o.heading(2, "自评结论综述")
+        sentence = (f"{self.doc.year}年{self.name}全年预算数{money(budget.adjusted)}万元，"
+                    f"执行数{money(self.figures.expenditure_total)}万元，完成预算{pct(self.figures.execution_rate)}。")
+        if c.project_groups:
+            sentence += "组织单位整体支出自评，" + "，".join(
+                f"涉及{g.kind}{g.count}个，{'共' if i == 0 else ''}涉及{g.funds_name}{money(g.funds)}万元"
+                for i, g in enumerate(c.project_groups)
+            )
+            if c.stated_score is not None:
+                sentence += f"，整体支出绩效自评得分{c.stated_score}分"
+            sentence += "。"
+        o.paragraph(sentence + (self.text(c.assessment, ("综合评价分析", "自评结论", "评价")) or [""])[0])
+        o.paragraphs(self.text(c.assessment, ("综合评价分析", "自评结论", "评价"))[1:])
+
+    def tasks(self) -> None:
+        self.outline.heading(2, "各项工作任务绩效目标完成情况分析")
+        rows = []
+        for i, task in enumerate(self.doc.analysis.tasks):
+            outcome = "\n".join(self.text(task.outcome, ("综合评价分析", "任务完成情况", i, "完成情况")))
+            rows.append([Cell(f"任务{i + 1}：{task.name}"), Cell(task.content), Cell(money(task.funds), numeric=True),
+                         Cell(task.goal), Cell(outcome)])
+        self.outline.table(Table(
+            "tasks", ["名称", "主要实施内容", "拟投入的资金（万元）", "期望达到的目标（概述）", "完成情况"],
+            [12, 14, 10, 28, 36], rows,
+        ))
+
+    def projects(self) -> None:
+        o = self.outline
+        o.heading(2, "各重点任务项目支出完成情况分析")
+        for i, p in enumerate(self.doc.analysis.projects, 1):
+            paragraphs = self.text(p.outcome, ("综合评价分析", "重点任务项目支出", i - 1, "完成情况"))
+            o.paragraph(
+                f"{i}、{p.name}，全年预算数{money(p.budget)}万元，实际执行数{money(p.executed)}万元，"
+                f"预算执行率{pct(derive.percent(p.executed, p.budget))}。" + (paragraphs[0] if paragraphs else "")
+            )
+            o.paragraphs(paragraphs[1:])
+
+    # 五、附件 ------------------------------------------------------------------------------
+
+    def annex(self) -> dict[str, Any]:
+        """The 自评表 as far as the data goes; scores come from the scoring stage."""
+        budget = self.doc.background.finances.budget
+        columns = ["三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+        return {
+            "title": "部门整体支出绩效自评表",
+            "money_row": {
+                "initial": money(budget.initial) if budget.initial is not None else "",
+                "adjusted": money(budget.adjusted),
+                "executed": money(self.figures.expenditure_total),
+                "rate": pct(self.figures.execution_rate),
+            },
+            "indicator_table": Table(
+                "annex-indicators", ["一级指标", "二级指标", *columns], [9, 11, 20, 12, 12, 7, 7, 22],
+                indicator_rows(self.doc.indicators, self.taxonomy, columns),
+            ),
+        }
