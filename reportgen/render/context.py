@@ -406,7 +406,7 @@ class _ReportBuilder:
                          Cell(task.goal), Cell(outcome)])
         self.outline.table(Table(
             "tasks", ["名称", "主要实施内容", "拟投入的资金（万元）", "期望达到的目标（概述）", "完成情况"],
-            [12, 14, 10, 28, 36], rows,
+            [12, 13, 13, 27, 35], rows,
         ))
 
     def projects(self) -> None:

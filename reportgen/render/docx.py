@@ -1,0 +1,155 @@
+"""Document → Word (.docx) through docxtpl, from the same context as the HTML.
+
+The Word templates (templates/word/) hold the page, the styles and the paragraph flow; tables
+are built here with python-docx, since their shape (merged 一级/二级 cells, optional columns)
+follows the data. Header rows repeat on every page (w:tblHeader); merges are w:vMerge.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docxtpl import DocxTemplate
+
+from .context import Cell, Table
+from .html import TEMPLATES
+
+TYPE_WIDTH_MM = {"portrait": 156, "landscape": 225}
+
+
+def render_docx(context: dict[str, Any], *, templates: Path = TEMPLATES) -> bytes:
+    template = DocxTemplate(templates / "word" / f"{context['kind']}.docx")
+    data = dict(context)
+    if context["kind"] == "declaration":
+        data["form"] = _declaration_form(template, context)
+    else:
+        data["blocks"] = [_block(template, b) for b in context["blocks"]]
+        data["annex"] = {**context["annex"], "subdoc": _annex(template, context["annex"])}
+    template.render(data, autoescape=True)
+    template.docx.core_properties.title = context["pdf_title"]
+    template.docx.core_properties.author = context["department"]
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def _block(template: DocxTemplate, block) -> dict[str, Any]:
+    data = {"kind": block.kind, "text": block.text, "number": block.number, "subdoc": None}
+    if block.table is not None:
+        subdoc = template.new_subdoc()
+        add_table(subdoc, block.table, TYPE_WIDTH_MM["portrait"])
+        data["subdoc"] = subdoc
+    return data
+
+
+def _annex(template: DocxTemplate, annex: dict[str, Any]):
+    subdoc = template.new_subdoc()
+    money = annex["money_row"]
+    money_table = Table(
+        "annex-money",
+        ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"],
+        [22, 13, 13, 13, 13, 13, 13],
+        [[Cell("年度预算执行情况", label=True), Cell(money["initial"], numeric=True),
+          Cell(money["adjusted"], numeric=True), Cell(money["executed"], numeric=True),
+          Cell(""), Cell(money["rate"], numeric=True), Cell("")]],
+    )
+    add_table(subdoc, money_table, TYPE_WIDTH_MM["portrait"])
+    subdoc.add_paragraph("", style="表格文字")
+    add_table(subdoc, annex["indicator_table"], TYPE_WIDTH_MM["portrait"])
+    return subdoc
+
+
+def _declaration_form(template: DocxTemplate, context: dict[str, Any]):
+    """The bordered form: identity, budget, goal, tasks and indicators, one table each."""
+    subdoc = template.new_subdoc()
+    width = TYPE_WIDTH_MM["landscape"]
+    add_table(subdoc, Table("identity", [], [12, 88],
+                            [[Cell("部门名称", label=True), Cell(context["department"])]]), width)
+    budget_rows = []
+    for i, row in enumerate(context["budget_rows"]):
+        label = Cell("基本信息\n预算整体情况" if i == 0 else "", rowspan=len(context["budget_rows"]) if i == 0 else 0,
+                     label=True)
+        cells = [Cell(text, label=row["header"] or k % 2 == 0, numeric=not row["header"] and k % 2 == 1)
+                 for k, text in enumerate(row["cells"])]
+        budget_rows.append([label, *cells])
+    add_table(subdoc, Table("budget", [], [12, 24, 20, 24, 20], budget_rows), width)
+    goal = "\n".join(context["overall_goal"])
+    add_table(subdoc, Table("goal", [], [12, 88], [[Cell("总体绩效目标", label=True), Cell(goal)]]), width)
+    task_rows = [[Cell(t["name"], label=True), Cell(t["content"]), Cell(t["funds"], numeric=True),
+                  Cell(t["goal"])] for t in context["tasks"]]
+    task_rows.append([Cell("合计", label=True), Cell(""), Cell(context["tasks_total"], numeric=True), Cell("")])
+    task_rows.append([Cell("其他需完成的任务（可选填）", label=True), Cell(context["other_tasks"], colspan=3)])
+    add_table(subdoc, Table("tasks", ["名称", "主要实施内容", "拟投入的资金（万元）", "期望达到的目标（概述）"],
+                            [15, 33, 12, 40], task_rows, header_rows=[[Cell("年度重点工作任务", colspan=4)]]),
+              width)
+    indicators = context["indicator_table"]
+    add_table(subdoc, Table(indicators.kind, indicators.columns, [12, 16, 36, 18, 18], indicators.rows,
+                            header_rows=[[Cell("绩效指标", colspan=5)]]), width)
+    return subdoc
+
+
+def add_table(subdoc, table: Table, width_mm: float) -> None:
+    """A bordered table; header rows marked to repeat; rowspans as vertical merges."""
+    if subdoc.subdocx.element.body.findall(qn("w:tbl")):
+        subdoc.add_paragraph("", style="表格文字")  # adjacent tables would fuse into one
+    headers = [*table.header_rows, [Cell(c) for c in table.columns]] if table.columns else []
+    n_cols = len(table.widths)
+    docx_table = subdoc.add_table(rows=len(headers) + len(table.rows), cols=n_cols)
+    docx_table.style = "Table Grid"
+    docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    docx_table.autofit = False
+    widths = [Mm(width_mm * w / sum(table.widths)) for w in table.widths]
+    for column, width in zip(docx_table.columns, widths, strict=True):
+        column.width = width  # w:gridCol, which LibreOffice and WPS follow
+    for row in docx_table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    for r in range(len(headers)):
+        _repeat_header(docx_table.rows[r])
+        _fill_row(docx_table, r, headers[r], header=True)
+    for r, row in enumerate(table.rows, start=len(headers)):
+        _fill_row(docx_table, r, row, header=False)
+
+
+def _fill_row(docx_table, r: int, cells: list[Cell], *, header: bool) -> None:
+    column = 0
+    for cell in cells:
+        if cell.rowspan == 0:  # covered by a merge from above
+            column += cell.colspan
+            continue
+        target = docx_table.cell(r, column)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            target = target.merge(docx_table.cell(r + cell.rowspan - 1, column + cell.colspan - 1))
+        style = "表格标题" if header or (cell.label and not cell.numeric and _is_heading(cell)) else (
+            "表格数字" if cell.numeric else "表格文字")
+        _set_text(target, cell.text, style)
+        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        column += cell.colspan
+
+
+def _is_heading(cell: Cell) -> bool:
+    return cell.label
+
+
+def _set_text(cell, text: str, style: str) -> None:
+    lines = text.split("\n") if text else [""]
+    paragraph = cell.paragraphs[0]
+    for extra in cell.paragraphs[1:]:
+        extra._element.getparent().remove(extra._element)
+    paragraph.style = style
+    paragraph.text = lines[0]
+    for line in lines[1:]:
+        cell.add_paragraph(line, style=style)
+
+
+def _repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
