@@ -24,8 +24,9 @@ class CheckContext:
     folder_year: int | None
     taxonomy: Taxonomy
 
-    def error(self, code: str, message: str, path: Path) -> Finding:
-        return self.source.finding(code, message, path)
+    def error(self, code: str, message: str, path: Path, *, key: bool = False) -> Finding:
+        """`key`: point at the key, for a section whose value starts on a later line."""
+        return self.source.finding(code, message, path, key=key)
 
     def warning(self, code: str, message: str, path: Path) -> Finding:
         return self.source.finding(code, message, path, warning=True)
@@ -35,7 +36,8 @@ Check = Callable[[CheckContext], Iterator[Finding]]
 
 
 def check_sum(
-    ctx: CheckContext, total: Decimal, parts: Sequence[Decimal], path: Path, label: str
+    ctx: CheckContext, total: Decimal, parts: Sequence[Decimal], path: Path, label: str,
+    *, key: bool = False,
 ) -> Iterator[Finding]:
     """E201: a stated total against the sum of its parts, within rounding."""
     computed = sum(parts, Decimal(0))
@@ -43,7 +45,7 @@ def check_sum(
         yield ctx.error(
             "E201",
             f"{label}为 {money(total)}，但各项之和为 {money(computed)}（相差 {money(total - computed)}）",
-            path,
+            path, key=key,
         )
 
 
@@ -112,7 +114,7 @@ def declaration_identity(ctx: CheckContext) -> Iterator[Finding]:
                 "E202",
                 f"{label}合计 {money(total)} 与部门预算支出合计 {money(figures.expenditure_total)} 不相等"
                 f"（相差 {money(total - figures.expenditure_total)}）；三种口径的合计应相同",
-                (*BUDGET, key),
+                (*BUDGET, key), key=True,
             )
 
 
@@ -160,7 +162,7 @@ def self_evaluation_expenditure(ctx: CheckContext) -> Iterator[Finding]:
                                    (*base, key, "明细", i, "占比"), f"“{part.name}”占{key}的比例")
     if spending.by_function:
         yield from check_sum(ctx, figures.expenditure_total, [f.amount for f in spending.by_function],
-                             (*base, "按功能分类"), "支出合计（基本支出＋项目支出）与按功能分类")
+                             (*base, "按功能分类"), "支出合计（基本支出＋项目支出）与按功能分类", key=True)
 
 
 def self_evaluation_change(ctx: CheckContext) -> Iterator[Finding]:
@@ -171,7 +173,8 @@ def self_evaluation_change(ctx: CheckContext) -> Iterator[Finding]:
     base = (*FINANCES, "支出")
     if figures.change is None:
         if spending.stated_change is not None or spending.change_reasons:
-            yield ctx.error("E001", "写了较上年变动，但缺少“上年支出合计”", (*base, "上年支出合计"))
+            yield ctx.error("E001", "写了较上年变动，但缺少“上年支出合计”", (*base, "上年支出合计"),
+                            key=True)
         return
     if spending.stated_change is not None:
         tolerance = derive.half_unit(spending.stated_change) + derive.sum_tolerance(
@@ -190,7 +193,7 @@ def self_evaluation_change(ctx: CheckContext) -> Iterator[Finding]:
                 "E205",
                 f"各项变动原因之和为 {money(sum(reasons, Decimal(0)))}，与支出较上年变动 "
                 f"{money(figures.change)} 不符",
-                (*base, "变动原因"),
+                (*base, "变动原因"), key=True,
             )
 
 
@@ -230,7 +233,7 @@ def self_evaluation_project_groups(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.error(
             "E208",
             f"自评涉及的项目资金合计 {money(sum(funds, Decimal(0)))} 与项目支出 {money(project)} 不一致",
-            ("综合评价分析", "自评结论", "项目构成"),
+            ("综合评价分析", "自评结论", "项目构成"), key=True,
         )
 
 
@@ -261,12 +264,13 @@ def indicator_taxonomy(ctx: CheckContext) -> Iterator[Finding]:
     """E301/E302: each 一级 is known and each 二级 belongs to its 一级."""
     for first, seconds in ctx.document.indicators.items():
         if first not in ctx.taxonomy.levels:
-            yield ctx.error("E301", ctx.taxonomy.unknown_first_message(first), ("绩效指标", first))
+            yield ctx.error("E301", ctx.taxonomy.unknown_first_message(first), ("绩效指标", first),
+                            key=True)
             continue
         for second in seconds:
             if second not in ctx.taxonomy.levels[first]:
                 yield ctx.error("E302", ctx.taxonomy.misplaced_second_message(first, second),
-                                ("绩效指标", first, second))
+                                ("绩效指标", first, second), key=True)
 
 
 def department_and_year(ctx: CheckContext) -> Iterator[Finding]:
@@ -305,7 +309,7 @@ def apply_waivers(ctx: CheckContext, findings: list[Finding], waivers: list[Waiv
     used = [False] * len(waivers)
     for finding in findings:
         for i, waiver in enumerate(waivers):
-            if waiver.code == finding.code and format_path(finding.path).startswith(waiver.path):
+            if waiver.code == finding.code and _within(format_path(finding.path), waiver.path):
                 finding.waived = waiver.reason
                 used[i] = True
                 break
@@ -315,3 +319,8 @@ def apply_waivers(ctx: CheckContext, findings: list[Finding], waivers: list[Waiv
                 "W001", f"豁免 {waiver.code} [{waiver.path}] 没有对应的问题，可删除", ("豁免", i)
             ))
     return findings
+
+
+def _within(path: str, prefix: str) -> bool:
+    """收入.合计 is within 收入 but not within 收入.合 (whole segments only)."""
+    return path == prefix or path.startswith((f"{prefix}.", f"{prefix}["))

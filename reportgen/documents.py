@@ -11,7 +11,7 @@ from .checks import CheckContext, run_checks
 from .findings import Finding
 from .model import Declaration, Department, SelfEvaluation
 from .model.parse import parse_model
-from .source import Source, load_file
+from .source import Source, load_bytes, load_file
 from .taxonomy import load_preset
 
 DOCUMENT_KINDS: dict[str, type[Declaration] | type[SelfEvaluation]] = {
@@ -94,9 +94,19 @@ class Loader:
 
     def load_document(self, path: Path) -> Document:
         source = load_file(path, display_path(path))
-        model_class = DOCUMENT_KINDS[path.name]
-        model = parse_model(source, model_class)
-        department = self.department_for(path)
+        return self._document(path, source, self.department_for(path))
+
+    def load_from_bytes(self, path: Path, text: bytes, department_path: Path | None,
+                        department_text: bytes | None) -> Document:
+        """The same as load_document, from texts already read (a render job carries them)."""
+        department = None
+        if department_path is not None and department_text is not None:
+            dep_source = load_bytes(department_text, display_path(department_path))
+            department = LoadedDepartment(department_path, dep_source, parse_model(dep_source, Department))
+        return self._document(path, load_bytes(text, display_path(path)), department)
+
+    def _document(self, path: Path, source: Source, department: LoadedDepartment | None) -> Document:
+        model = parse_model(source, DOCUMENT_KINDS[path.name])
         document = Document(path, source, model, department)
         if department is None:
             source.findings.append(source.finding(

@@ -15,8 +15,8 @@ from .. import derive
 from ..format import chinese_number, money, ordinal_phrase, pct
 from ..model import Declaration, Department, SelfEvaluation
 from ..model.common import Indicator
-from ..taxonomy import Taxonomy
 from ..prose import ProseRenderer
+from ..taxonomy import Taxonomy
 
 HEADING_NUMBERS = {
     1: lambda n: f"{chinese_number(n)}、",

@@ -1,0 +1,302 @@
+"""Batch build: validate everything, then render what changed, in parallel, writing atomically.
+
+A job is a plain `RenderJob` and a pure function (`run_job`), so any concurrent.futures
+executor runs it: a local process pool by default, a Dask cluster with `--executor dask://…`.
+Outputs are written by this process only (temporary file in the same folder, then rename), and
+a manifest keyed by a hash of every input decides what is fresh — never modification times.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .documents import Document, ValidationResult, validate
+from .findings import Finding
+from .render.formats import FORMATS, SUFFIX, RenderJob, run_job, template_files
+from .render.html import TEMPLATES
+
+MANIFEST = ".reportgen-manifest.json"
+LOCK = ".reportgen.lock"
+TITLES = {"declaration": "部门整体预算绩效目标申报表", "self-evaluation": "部门整体支出绩效自评报告"}
+
+
+class BuildLocked(Exception):
+    """Another build holds the output folder."""
+
+
+@dataclass
+class PlannedJob:
+    document: Document
+    fmt: str
+    output: Path
+    digest: str
+    job: RenderJob
+
+
+@dataclass
+class BuildReport:
+    built: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    failed: dict[Path, str] = field(default_factory=dict)  # output → message
+    invalid: list[Document] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.invalid and not self.interrupted
+
+    def summary(self) -> str:
+        failed = len(self.failed) + len(self.invalid)
+        text = f"{len(self.built)} 个已生成，{len(self.unchanged)} 个未变，{failed} 个失败"
+        if self.removed:
+            text += f"，{len(self.removed)} 个已删除"
+        return f"{text}（用时 {self.seconds:.2f} 秒）"
+
+
+# --- inputs and names --------------------------------------------------------------------------
+
+
+def output_name(document: Document) -> Path:
+    """build/<部门名称>/<年度>年<标题>: names a staff member recognises."""
+    model = document.model
+    assert model is not None
+    return Path(model.department) / f"{model.year}年{TITLES[document.kind]}"
+
+
+class InputHasher:
+    """Hashes of files and of the code, read once per build."""
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+        self._files: dict[Path, str] = {}
+        self.code = self._code_fingerprint()
+
+    def file(self, path: Path) -> str:
+        if path not in self._files:
+            self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
+        return self._files[path]
+
+    @staticmethod
+    def _code_fingerprint() -> str:
+        digest = hashlib.sha256(__version__.encode())
+        package = Path(__file__).resolve().parent
+        for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def job(self, job: RenderJob, kind: str) -> str:
+        digest = hashlib.sha256()
+        for part in (self.code, job.fmt, hashlib.sha256(job.document_text).hexdigest(),
+                     hashlib.sha256(job.department_text or b"").hexdigest()):
+            digest.update(part.encode())
+        for path in template_files(job.fmt, kind, self.templates):
+            digest.update(self.file(path).encode())
+        if job.fmt == "pdf":
+            from .render.fonts import cjk_families
+
+            digest.update("\n".join(cjk_families()).encode())
+        return digest.hexdigest()
+
+
+def plan(result: ValidationResult, out: Path, formats: tuple[str, ...], templates: Path) -> list[PlannedJob]:
+    hasher = InputHasher(templates)
+    jobs = []
+    for document in result.documents:
+        if not document.ok:
+            continue
+        text = document.path.read_bytes()
+        department = document.department
+        for fmt in formats:
+            job = RenderJob(
+                document_path=str(document.path), document_text=text,
+                department_path=str(department.path) if department else None,
+                department_text=department.path.read_bytes() if department else None,
+                fmt=fmt, templates=str(templates),
+            )
+            output = out / output_name(document).with_suffix(SUFFIX[fmt])
+            jobs.append(PlannedJob(document, fmt, output, hasher.job(job, document.kind), job))
+    return jobs
+
+
+# --- manifest, lock, atomic writes -------------------------------------------------------------
+
+
+def load_manifest(out: Path) -> dict[str, dict]:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Temporary file in the same folder, fsync, rename: the old file stays until the new is whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildLocked(f"另一个构建正在写入 {out}，请等它结束后再试") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- executors ---------------------------------------------------------------------------------
+
+
+def make_executor(spec: str | None, jobs: int) -> cf.Executor:
+    """`None`: a local process pool; `dask://host:port`: an existing Dask cluster."""
+    if spec and spec.startswith("dask://"):
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise RuntimeError("使用 Dask 需要安装可选依赖：pip install 'reportgen[distributed]'") from exc
+        return Client(spec.replace("dask://", "tcp://", 1)).get_executor()
+    if spec:
+        raise ValueError(f"不支持的执行器：{spec}（可用：dask://主机:端口）")
+    return cf.ProcessPoolExecutor(max_workers=jobs)
+
+
+# --- the build ---------------------------------------------------------------------------------
+
+Progress = Callable[[str, int, int], None]
+
+
+def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, jobs: int | None = None,
+          force: bool = False, executor: str | None = None, templates: Path = TEMPLATES,
+          progress: Progress | None = None) -> BuildReport:
+    started = time.perf_counter()
+    report = BuildReport()
+    result = validate(paths)
+    report.findings = result.findings
+    report.invalid = [d for d in result.documents if not d.ok]
+    with build_lock(out):
+        manifest = load_manifest(out)
+        planned = plan(result, out, formats, templates)
+        todo = [p for p in planned if force or not _fresh(p, manifest, out)]
+        report.unchanged = [p.output for p in planned if p not in todo]
+        report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
+        try:
+            _run(todo, out, manifest, report, executor, jobs or os.cpu_count() or 1, progress)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        finally:
+            _write_manifest(out, manifest)
+            from .index import write_index
+
+            write_index(out, result, planned, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _fresh(job: PlannedJob, manifest: dict[str, dict], out: Path) -> bool:
+    entry = manifest.get(_key(job.output, out))
+    return entry is not None and entry.get("hash") == job.digest and job.output.exists()
+
+
+def _key(output: Path, out: Path) -> str:
+    return output.relative_to(out).as_posix()
+
+
+def _run(todo: list[PlannedJob], out: Path, manifest: dict[str, dict], report: BuildReport,
+         executor_spec: str | None, workers: int, progress: Progress | None) -> None:
+    if not todo:
+        return
+    if len(todo) == 1 and executor_spec is None:
+        _finish(todo[0], _call(todo[0].job), manifest, report, out, progress, 1, 1)
+        return
+    with make_executor(executor_spec, min(workers, len(todo))) as pool:
+        futures = {pool.submit(run_job, p.job): p for p in todo}
+        try:
+            for done, future in enumerate(cf.as_completed(futures), 1):
+                planned = futures[future]
+                _finish(planned, _outcome(future), manifest, report, out, progress, done, len(todo))
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _call(job: RenderJob) -> bytes | Exception:
+    try:
+        return run_job(job)
+    except Exception as exc:  # reported per job; the others go on
+        return exc
+
+
+def _outcome(future: cf.Future) -> bytes | Exception:
+    try:
+        return future.result()
+    except cf.process.BrokenProcessPool as exc:
+        return RuntimeError(f"工作进程意外退出（{exc}）")
+    except Exception as exc:
+        return exc
+
+
+def _finish(planned: PlannedJob, outcome: bytes | Exception, manifest: dict[str, dict], report: BuildReport,
+            out: Path, progress: Progress | None, done: int, total: int) -> None:
+    if isinstance(outcome, Exception):
+        report.failed[planned.output] = str(outcome) or type(outcome).__name__
+    else:
+        write_atomic(planned.output, outcome)
+        manifest[_key(planned.output, out)] = {"hash": planned.digest, "source": str(planned.document.path)}
+        report.built.append(planned.output)
+    if progress:
+        progress(str(planned.output.relative_to(out)), done, total)
+
+
+def _remove_deleted(manifest: dict[str, dict], out: Path, planned: set[str]) -> list[Path]:
+    """Outputs whose content file is gone are deleted, and said so."""
+    removed = []
+    for key, entry in list(manifest.items()):
+        if key not in planned and not Path(entry["source"]).exists():
+            target = out / key
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()  # only when empty
+            del manifest[key]
+            removed.append(target)
+    return removed
+
+
+def _write_manifest(out: Path, manifest: dict[str, dict]) -> None:
+    data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    write_atomic(out / MANIFEST, data)
+
+
+def is_terminal() -> bool:
+    return sys.stderr.isatty()

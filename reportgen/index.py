@@ -1,0 +1,46 @@
+"""build/index.html: every document with its status, its findings and links to its formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from .findings import summary
+
+if TYPE_CHECKING:
+    from .build import BuildReport, PlannedJob
+    from .documents import ValidationResult
+
+
+def write_index(out: Path, result: ValidationResult, planned: list[PlannedJob], report: BuildReport) -> None:
+    from .build import TITLES, write_atomic
+    from .render.html import environment
+
+    by_document: dict[Path, list[PlannedJob]] = {}
+    for job in planned:
+        by_document.setdefault(job.document.path, []).append(job)
+    rows = []
+    for document in result.documents:
+        jobs = by_document.get(document.path, [])
+        failed = [report.failed[j.output] for j in jobs if j.output in report.failed]
+        if not document.ok:
+            status = "校验未通过"
+        elif failed:
+            status = "生成失败"
+        else:
+            status = "已生成"
+        model = document.model
+        rows.append({
+            "name": f"{model.department} {model.year}年{TITLES[document.kind]}" if model else str(document.path),
+            "source": str(document.path),
+            "status": status,
+            "ok": status == "已生成",
+            "summary": summary(document.findings),
+            "findings": [f.format() for f in document.findings],
+            "errors": failed,
+            "links": [{"fmt": j.fmt.upper(), "href": quote(j.output.relative_to(out).as_posix())}
+                      for j in jobs if j.output.exists()],
+        })
+    html = environment().get_template("index.html").render(rows=rows, summary=report.summary())
+    write_atomic(out / "index.html", html.encode("utf-8"))

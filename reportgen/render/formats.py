@@ -1,0 +1,79 @@
+"""One entry point per output format: (document source texts, templates) → bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..documents import Document, Loader
+from .html import TEMPLATES, document_context, render_html
+
+FORMATS = ("html", "pdf", "docx")
+SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
+
+# The template files each format draws on, relative to the templates folder (for input hashes).
+TEMPLATE_FILES = {
+    "html": ("style.css", "html/base.html", "html/tables.html", "html/{kind}.html"),
+    "pdf": ("style.css", "html/base.html", "html/tables.html", "html/{kind}.html"),
+    "docx": ("word/{kind}.docx",),
+}
+
+
+class RenderError(Exception):
+    """A document that validated but could not be rendered (template error, missing font…)."""
+
+
+def template_files(fmt: str, kind: str, templates: Path = TEMPLATES) -> list[Path]:
+    return [templates / name.format(kind=kind) for name in TEMPLATE_FILES[fmt]]
+
+
+def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES,
+                    draft: bool = False) -> bytes:
+    """Bytes of one document in one format; raises RenderError with a Chinese message."""
+    from jinja2 import TemplateError
+
+    from .fonts import MissingFontError
+
+    try:
+        context = document_context(document)
+        if fmt == "html":
+            return render_html(context, templates=templates, draft=draft).encode("utf-8")
+        if fmt == "pdf":
+            from .pdf import render_pdf
+
+            return render_pdf(render_html(context, templates=templates), templates=templates)
+        if fmt == "docx":
+            from .docx import render_docx
+
+            return render_docx(context, templates=templates)
+    except MissingFontError as exc:
+        raise RenderError(str(exc)) from exc
+    except TemplateError as exc:
+        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
+        raise RenderError(f"模板错误：{where}{exc.message}") from exc
+    except OSError as exc:
+        raise RenderError(f"无法读取模板：{exc.filename or exc}") from exc
+    raise ValueError(f"unknown format {fmt}")
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """A plain, picklable unit of work: any concurrent.futures executor can run it."""
+
+    document_path: str
+    document_text: bytes
+    department_path: str | None
+    department_text: bytes | None
+    fmt: str
+    templates: str
+
+
+def run_job(job: RenderJob) -> bytes:
+    """Pure function of the job: parse the given texts, render, return the bytes."""
+    document = Loader().load_from_bytes(
+        Path(job.document_path), job.document_text,
+        Path(job.department_path) if job.department_path else None, job.department_text,
+    )
+    if not document.ok:
+        raise RenderError("文档有错误，无法生成")
+    return render_document(document, job.fmt, templates=Path(job.templates))
