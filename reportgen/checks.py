@@ -186,8 +186,9 @@ def self_evaluation_change(ctx: CheckContext) -> Iterator[Finding]:
                           (*base, "较上年变动率"), "较上年变动率")
     if spending.change_reasons:
         reasons = [r.change for r in spending.change_reasons]
+        # The change itself comes from three rounded figures, as for 较上年变动 above.
         if abs(sum(reasons, Decimal(0)) - figures.change) > derive.sum_tolerance(
-            [*reasons, spending.previous_total]
+            [*reasons, spending.basic.amount, spending.project.amount, spending.previous_total]
         ):
             yield ctx.error(
                 "E205",

@@ -103,8 +103,6 @@ def setup_page(document, landscape: bool) -> None:
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
-        section.left_margin, section.right_margin = Mm(37), Mm(35)
     section.footer_distance = Mm(21)
     document.settings.odd_and_even_pages_header_footer = True
     page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)

@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate
 from .context import Cell, Table
 from .html import TEMPLATES
 
-TYPE_WIDTH_MM = {"portrait": 156, "landscape": 225}
+TYPE_WIDTH_MM = {"portrait": 156, "landscape": 243}
 
 
 def render_docx(context: dict[str, Any], *, templates: Path = TEMPLATES) -> bytes:
