@@ -18,6 +18,8 @@ from ..model.common import Indicator
 from ..prose import ProseRenderer
 from ..taxonomy import Taxonomy
 
+FINANCES_PATH = ("基本情况", "收支情况")
+
 HEADING_NUMBERS = {
     1: lambda n: f"{chinese_number(n)}、",
     2: lambda n: f"（{chinese_number(n)}）",
@@ -52,6 +54,8 @@ class Block:
     number: str = ""
     table: Table | None = None
     anchor: str = ""
+    origin: tuple = ()  # (file role, YAML path) the block comes from; resolved to file:line
+    source: str = ""  # "file:line", filled in by the renderer for the preview
 
 
 class Outline:
@@ -60,6 +64,11 @@ class Outline:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.counters = [0, 0, 0, 0, 0]
+        self.origin: tuple = ()
+
+    def at(self, path: tuple, role: str = "document") -> None:
+        """The YAML place the following blocks come from."""
+        self.origin = (role, tuple(path))
 
     def heading(self, level: int, text: str) -> None:
         self.counters[level] += 1
@@ -67,18 +76,18 @@ class Outline:
             self.counters[deeper] = 0
         number = HEADING_NUMBERS[level](self.counters[level])
         anchor = "h-" + "-".join(str(c) for c in self.counters[1 : level + 1])
-        self.blocks.append(Block(f"h{level}", text, number, anchor=anchor))
+        self.blocks.append(Block(f"h{level}", text, number, anchor=anchor, origin=self.origin))
 
     def paragraph(self, text: str) -> None:
         if text:
-            self.blocks.append(Block("p", text))
+            self.blocks.append(Block("p", text, origin=self.origin))
 
     def paragraphs(self, texts: list[str]) -> None:
         for text in texts:
             self.paragraph(text)
 
     def table(self, table: Table) -> None:
-        self.blocks.append(Block("table", table=table))
+        self.blocks.append(Block("table", table=table, origin=self.origin))
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -216,6 +225,7 @@ class _ReportBuilder:
 
     def build(self) -> None:
         o = self.outline
+        o.at(("基本情况",))
         o.heading(1, "基本情况")
         o.heading(2, "部门概况")
         self.functions()
@@ -226,31 +236,46 @@ class _ReportBuilder:
         self.finances()
         o.heading(2, "部门整体绩效管理情况")
         self.management()
+        o.at(("综合评价分析",))
         o.heading(1, "综合评价分析")
         self.conclusion()
         self.tasks()
         self.projects()
+        o.at(("综合评价分析", "主要成效"))
         o.heading(2, "主要工作成效")
         o.paragraphs(self.text(self.doc.analysis.achievements, ("综合评价分析", "主要成效")))
+        o.at(("存在的主要问题",))
         o.heading(1, "存在的主要问题")
-        o.paragraphs([f"{i}、{p}" for i, p in enumerate(self.doc.problems, 1)])
+        self.numbered_items("存在的主要问题", self.doc.problems)
+        o.at(("下一步改进措施",))
         o.heading(1, "下一步改进措施")
-        o.paragraphs([f"{i}、{p}" for i, p in enumerate(self.doc.improvements, 1)])
+        self.numbered_items("下一步改进措施", self.doc.improvements)
+        o.at(())
         o.heading(1, "附件")
         o.paragraph("部门整体支出绩效自评表")
+
+    def numbered_items(self, key: str, items: list[str]) -> None:
+        for i, item in enumerate(items):
+            self.outline.at((key, i))
+            self.outline.paragraph(f"{i + 1}、{item}")
 
     # 一、(一) -----------------------------------------------------------------------------
 
     def functions(self) -> None:
+        self.outline.at(("部门职能",), "department")
         self.outline.heading(3, "部门职能")
         functions = self.department.functions if self.department else None
         if functions is None:
             self.outline.paragraph("（部门职能见 department.yaml，尚未填写）")
             return
+        self.outline.at(("部门职能", "概述"), "department")
         self.outline.paragraphs(split_paragraphs(functions.introduction))
-        self.outline.paragraphs([f"{ordinal_phrase(i)}{duty}" for i, duty in enumerate(functions.duties, 1)])
+        for i, duty in enumerate(functions.duties):
+            self.outline.at(("部门职能", "主要职责", i), "department")
+            self.outline.paragraph(f"{ordinal_phrase(i + 1)}{duty}")
 
     def organisation(self) -> None:
+        self.outline.at(("机构情况",), "department")
         self.outline.heading(3, "机构情况")
         org = self.department.organisation if self.department else None
         if org is None:
@@ -267,6 +292,7 @@ class _ReportBuilder:
         self.outline.paragraph(f"{first}{self.name}共有机构数{units}个{internal}。")
 
     def staffing(self) -> None:
+        self.outline.at(("基本情况", "人员情况"))
         self.outline.heading(3, "人员情况")
         staffing = self.doc.background.staffing
         clauses = []
@@ -291,14 +317,17 @@ class _ReportBuilder:
     def annual_work(self) -> None:
         o, work = self.outline, self.doc.background.annual_work
         base = ("基本情况", "年度总体工作")
+        o.at(base)
         o.heading(2, "年度总体工作和重点工作任务")
         o.heading(3, "部门履职总体目标")
         o.paragraphs(self.text(work.mission, (*base, "部门履职总体目标")))
         o.heading(3, "年度总体工作完成情况")
         o.paragraphs(self.text(work.summary, (*base, "年度总体工作完成情况")))
         for a, area in enumerate(work.areas):
+            o.at((*base, "重点工作", a))
             o.heading(4, area.title)
             for i, item in enumerate(area.items):
+                o.at((*base, "重点工作", a, "条目", i))
                 paragraphs = self.text(item, (*base, "重点工作", a, "条目", i))
                 o.paragraph(f"{i + 1}. {paragraphs[0]}" if paragraphs else "")
                 o.paragraphs(paragraphs[1:])
@@ -306,15 +335,18 @@ class _ReportBuilder:
     # 一、(三) ------------------------------------------------------------------------------
 
     def goals(self) -> None:
-        goals = self.doc.background.finances.goals
-        self.outline.paragraphs([f"{ordinal_phrase(i)}{g}" for i, g in enumerate(goals, 1)])
+        for i, goal in enumerate(self.doc.background.finances.goals):
+            self.outline.at((*FINANCES_PATH, "整体支出绩效目标", i))
+            self.outline.paragraph(f"{ordinal_phrase(i + 1)}{goal}")
 
     def finances(self) -> None:
         o, f = self.outline, self.doc.background.finances
         year, total = self.doc.year, self.figures.expenditure_total
         income_total = self.figures.income_total
+        o.at((*FINANCES_PATH, "整体支出绩效目标"))
         o.heading(3, "整体支出绩效目标")
         self.goals()
+        o.at((*FINANCES_PATH, "收入"))
         o.heading(3, "预算完成情况")
         o.paragraph(
             f"本部门{year}年收入预算执行{money(income_total)}万元，其中："
@@ -332,12 +364,14 @@ class _ReportBuilder:
             for i, s in enumerate(f.income.sources, 1)
         ) + "。")
         self.expenditure()
+        o.at((*FINANCES_PATH, "预算"))
         o.heading(3, "预算支出进度情况")
         o.paragraph(f"{year}年支出预算执行{money(total)}万元，年度预算执行进度为{pct(self.figures.execution_rate)}。")
 
     def expenditure(self) -> None:
         o, spending = self.outline, self.doc.background.finances.expenditure
         year, total = self.doc.year, self.figures.expenditure_total
+        o.at((*FINANCES_PATH, "支出"))
         o.heading(3, "年度预算支出总体情况")
         o.paragraph(f"{self.doc.department}{year}年度总支出{money(total)}万元。具体情况如下：")
         basic, project = spending.basic, spending.project
@@ -368,12 +402,15 @@ class _ReportBuilder:
 
     def management(self) -> None:
         o = self.outline
+        o.at((*FINANCES_PATH, "整体支出绩效目标"))
         o.heading(3, "整体支出绩效目标")
         self.goals()
+        o.at(("绩效指标",))
         o.heading(3, "指标设定情况")
         columns = ["三级指标", "指标值"]
         o.table(Table("indicator-settings", ["一级指标", "二级指标", *columns], [14, 18, 44, 24],
                       indicator_rows(self.doc.indicators, self.taxonomy, columns)))
+        o.at(("基本情况", "绩效管理情况", "绩效运行监控情况"))
         o.heading(3, "绩效运行监控情况")
         o.paragraphs(self.text(self.doc.background.management.monitoring,
                                ("基本情况", "绩效管理情况", "绩效运行监控情况")))
@@ -383,6 +420,7 @@ class _ReportBuilder:
     def conclusion(self) -> None:
         o, c = self.outline, self.doc.analysis.conclusion
         budget = self.doc.background.finances.budget
+        o.at(("综合评价分析", "自评结论"))
         o.heading(2, "自评结论综述")
         sentence = (f"{self.doc.year}年{self.name}全年预算数{money(budget.adjusted)}万元，"
                     f"执行数{money(self.figures.expenditure_total)}万元，完成预算{pct(self.figures.execution_rate)}。")
@@ -398,6 +436,7 @@ class _ReportBuilder:
         o.paragraphs(self.text(c.assessment, ("综合评价分析", "自评结论", "评价"))[1:])
 
     def tasks(self) -> None:
+        self.outline.at(("综合评价分析", "任务完成情况"))
         self.outline.heading(2, "各项工作任务绩效目标完成情况分析")
         rows = []
         for i, task in enumerate(self.doc.analysis.tasks):
@@ -413,6 +452,7 @@ class _ReportBuilder:
         o = self.outline
         o.heading(2, "各重点任务项目支出完成情况分析")
         for i, p in enumerate(self.doc.analysis.projects, 1):
+            o.at(("综合评价分析", "重点任务项目支出", i - 1))
             paragraphs = self.text(p.outcome, ("综合评价分析", "重点任务项目支出", i - 1, "完成情况"))
             o.paragraph(
                 f"{i}、{p.name}，全年预算数{money(p.budget)}万元，实际执行数{money(p.executed)}万元，"

@@ -38,8 +38,30 @@ def document_context(document: Document) -> dict[str, Any]:
     department = document.department.model if document.department else None
     prose = ProseRenderer(namespace(model))
     if document.kind == "declaration":
-        return declaration_context(model, department, load_preset(), prose)  # type: ignore[arg-type]
-    return self_evaluation_context(model, department, load_preset(), prose)  # type: ignore[arg-type]
+        context = declaration_context(model, department, load_preset(), prose)  # type: ignore[arg-type]
+        context["sources"] = {key: _where(document, "document", path)
+                              for key, path in DECLARATION_SECTIONS.items()}
+        return context
+    context = self_evaluation_context(model, department, load_preset(), prose)  # type: ignore[arg-type]
+    for block in context["blocks"]:
+        block.source = _where(document, *block.origin) if block.origin else ""
+    return context
+
+
+DECLARATION_SECTIONS = {
+    "department": ("部门名称",), "budget": ("预算整体情况",), "goal": ("总体绩效目标",),
+    "tasks": ("年度重点工作任务",), "other_tasks": ("其他需完成的任务",), "indicators": ("绩效指标",),
+}
+
+
+def _where(document: Document, role: str, path: tuple) -> str:
+    """file:line of a YAML path in the document or its department.yaml (for the preview)."""
+    source = document.source if role == "document" else (
+        document.department.source if document.department else None)
+    if source is None:
+        return ""
+    position = source.position(path, key=True)
+    return f"{source.file}:{position.line}"
 
 
 def render_html(context: dict[str, Any], *, templates: Path = TEMPLATES, draft: bool = False,
