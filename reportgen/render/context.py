@@ -199,6 +199,8 @@ def self_evaluation_context(doc: SelfEvaluation, department: Department | None, 
     return {
         "kind": "self-evaluation",
         "title": title,
+        "title_prefix": f"{doc.department}{doc.year}年",
+        "title_main": "部门整体支出绩效自评报告",
         "pdf_title": title,
         "department": doc.department,
         "year": doc.year,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from ..documents import Document
 from ..format import money, pct
@@ -69,4 +70,4 @@ def render_html(context: dict[str, Any], *, templates: Path = TEMPLATES, draft: 
     env = environment(templates)
     css = (templates / "style.css").read_text(encoding="utf-8")
     template = env.get_template(f"{context['kind']}.html")
-    return template.render(**context, css=css, draft=draft)
+    return template.render(**context, css=Markup(css), draft=draft)  # our own stylesheet, trusted

@@ -1,0 +1,190 @@
+"""Rendering of the seed documents: Word structure, PDF fonts and metadata, real clients."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import main
+from reportgen.documents import Document, Loader
+from reportgen.render import fonts
+from reportgen.render.formats import RenderError, render_document
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENTS = [
+    "content/panyu-media-center/2023/declaration.yaml",
+    "content/panyu-media-center/2022/self-evaluation.yaml",
+    "content/liwan-publicity-department/2024/declaration.yaml",
+]
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def require_tool(name: str) -> str:
+    """In CI a missing client is a failure, never a skip."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is required in CI")
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+def load(relative: str) -> Document:
+    document = Loader().load_document(ROOT / relative)
+    assert document.ok, [f.format() for f in document.findings]
+    return document
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, dict[str, bytes]]:
+    return {
+        name: {fmt: render_document(load(name), fmt) for fmt in ("html", "pdf", "docx")}
+        for name in DOCUMENTS
+    }
+
+
+def document_xml(docx: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.read("word/document.xml").decode("utf-8")
+
+
+def styles_xml(docx: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.read("word/styles.xml").decode("utf-8")
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_docx_structure(rendered, name):
+    xml = document_xml(rendered[name]["docx"])
+    assert "<w:tblHeader" in xml  # header rows repeat on every page
+    assert 'w:vMerge w:val="restart"' in xml and "<w:vMerge/>" in xml  # merged 一级/二级 cells
+    margins = re.search(r"<w:pgMar ([^>]*)/>", xml).group(1)
+    values = dict(re.findall(r'w:(\w+)="(\d+)"', margins))
+    for side, mm in (("top", 37), ("bottom", 35), ("left", 28), ("right", 26)):
+        assert abs(int(values[side]) / TWIPS_PER_MM - mm) < 0.1, (side, values[side])
+    styles = styles_xml(rendered[name]["docx"])
+    for font in ("仿宋_GB2312", "黑体", "方正小标宋简体"):
+        assert f'w:eastAsia="{font}"' in styles
+    assert "{{" not in xml and "{%" not in xml  # every template tag was rendered
+
+
+def test_self_evaluation_docx_headings_and_page_numbers(rendered):
+    docx = rendered["content/panyu-media-center/2022/self-evaluation.yaml"]["docx"]
+    xml = document_xml(docx)
+    for heading in ("一、基本情况", "（一）部门概况", "1.部门职能", "（1）坚持政治引领"):
+        assert heading in xml
+    assert 'w:eastAsia="楷体_GB2312"' in styles_xml(docx)
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        footers = [archive.read(n).decode() for n in archive.namelist() if n.startswith("word/footer")]
+    assert any("PAGE" in f and "— " in f for f in footers)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "title", "script")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "title", "script")
+
+    def handle_data(self, data):
+        if not self.skip and data.strip():
+            self.parts.append(data.strip())
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_docx_text_matches_html_text(rendered, name):
+    parser = _Text()
+    parser.feed(rendered[name]["html"].decode("utf-8"))
+    docx_text = re.sub(r"\s+", "", "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document_xml(rendered[name]["docx"]))))
+    docx_text = docx_text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    missing = [p for p in parser.parts if re.sub(r"\s+", "", p) not in docx_text]
+    assert len(parser.parts) > 30
+    assert not missing, missing[:5]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_pdf_fonts_embedded_and_metadata(rendered, name, tmp_path):
+    require_tool("pdffonts")
+    path = tmp_path / "out.pdf"
+    path.write_bytes(rendered[name]["pdf"])
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert lines and all(line.split()[-5] == "yes" for line in lines), lines  # emb column
+    assert any("CJK" in line for line in lines)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    model = load(name).model
+    assert f"Author:          {model.department}" in info
+    assert str(model.year) in re.search(r"Title:\s+(.*)", info).group(1)
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+    if "self-evaluation" in name:
+        titles = [item.title for item in reader.outline if not isinstance(item, list)]
+        assert titles[:2] == ["一、基本情况", "二、综合评价分析"]
+
+
+def test_weasyprint_reports_nothing(caplog):
+    """WeasyPrint logs every CSS or layout problem with line:col; the templates must cause none."""
+    caplog.set_level("WARNING", logger="weasyprint")
+    for name in DOCUMENTS:
+        render_document(load(name), "pdf")
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
+
+
+def test_missing_cjk_font_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(fonts, "cjk_families", lambda: ())
+    with pytest.raises(RenderError, match="未找到中文字体"):
+        render_document(load(DOCUMENTS[0]), "pdf")
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_every_docx(rendered, tmp_path):
+    soffice = require_tool("soffice")
+    for i, name in enumerate(DOCUMENTS):
+        (tmp_path / f"doc{i}.docx").write_bytes(rendered[name]["docx"])
+    profile = tmp_path / "profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path / "pdf"), *sorted(str(p) for p in tmp_path.glob("*.docx"))],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
+    assert len(pdfs) == len(DOCUMENTS)
+    text = subprocess.run(["pdftotext", str(pdfs[1]), "-"], capture_output=True, text=True).stdout
+    assert "部门整体支出绩效自评表" in re.sub(r"\s+", "", text)
+    assert re.search(r"—\s*2\s*—", text)  # the footer's page field
+
+
+def test_render_command_writes_one_file(tmp_path):
+    out = tmp_path / "报告.html"
+    result = CliRunner().invoke(main, ["render", str(ROOT / DOCUMENTS[1]), "--to", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "部门整体支出绩效自评报告" in out.read_text(encoding="utf-8")
+
+
+def test_render_command_refuses_a_document_with_errors(tmp_path):
+    broken = tmp_path / "d" / "2023"
+    broken.mkdir(parents=True)
+    text = (ROOT / DOCUMENTS[0]).read_text(encoding="utf-8").replace("基本支出:", "基本支岀:")
+    (broken / "declaration.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "x.pdf"
+    result = CliRunner().invoke(main, ["render", str(broken / "declaration.yaml"), "--to", "pdf", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "E002" in result.output and "未生成" in result.output
+    assert not out.exists()
