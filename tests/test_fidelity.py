@@ -1,7 +1,7 @@
 """The seed documents' sentences appear in our PDF and Word output (≥ 98% over the three seeds).
 
 Seeds are text extracted from the published PDFs. Both sides are compared after removing
-extraction debris: whitespace, HTML tags and table rules of the extraction, list enumerators
+extraction debris: whitespace, HTML tags and table rules of the extraction, page numbers, list enumerators
 (一是 / 1、 / (1) — we number automatically), form labels printed as table headers, and the
 formatting of numbers (3,110.76 and 3110.760 are the same figure). Sentences carrying a figure
 that content/ corrects are left out.
@@ -52,8 +52,8 @@ def without_debris(text: str) -> str:
     text = re.sub(r"<[^>]+>", "\n\n", text).replace("\t", "\n\n")
     lines = []
     for line in text.splitlines():
-        if re.fullmatch(r"[\s\-|]+", line):
-            continue  # table rules of the extraction
+        if re.fullmatch(r"[\s\-|]+", line) or re.fullmatch(r"\s*—\s*\d+\s*—\s*", line):
+            continue  # table rules of the extraction; page numbers (page furniture)
         cells = [c for c in re.split(r"\s+", normalise_punctuation(line).strip()) if c]
         if cells and all(c in FORM_LABELS for c in cells):
             continue  # a row of form labels (table headers, repeated on each page)
