@@ -180,14 +180,32 @@ def build_lock(out: Path) -> Iterator[None]:
 def make_executor(spec: str | None, jobs: int) -> cf.Executor:
     """`None`: a local process pool; `dask://host:port`: an existing Dask cluster."""
     if spec and spec.startswith("dask://"):
+        return DaskExecutor(spec.replace("dask://", "tcp://", 1))
+    if spec:
+        raise ValueError(f"不支持的执行器：{spec}（可用：dask://主机:端口）")
+    return cf.ProcessPoolExecutor(max_workers=jobs)
+
+
+class DaskExecutor(cf.Executor):
+    """The executor of a Dask distributed client, closing the client with the executor."""
+
+    def __init__(self, address: str) -> None:
         try:
             from distributed import Client
         except ImportError as exc:
             raise RuntimeError("使用 Dask 需要安装可选依赖：pip install 'reportgen[distributed]'") from exc
-        return Client(spec.replace("dask://", "tcp://", 1)).get_executor()
-    if spec:
-        raise ValueError(f"不支持的执行器：{spec}（可用：dask://主机:端口）")
-    return cf.ProcessPoolExecutor(max_workers=jobs)
+        try:
+            self.client = Client(address, timeout=10)
+        except OSError as exc:
+            raise RuntimeError(f"无法连接 Dask 集群 {address}：{exc}") from exc
+        self.executor = self.client.get_executor()
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        return self.executor.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.executor.shutdown(wait=wait)
+        self.client.close()
 
 
 # --- the build ---------------------------------------------------------------------------------
@@ -268,10 +286,14 @@ def _outcome(future: cf.Future) -> bytes | Exception:
 
 def _finish(planned: PlannedJob, outcome: bytes | Exception, manifest: dict[str, dict], report: BuildReport,
             out: Path, progress: Progress | None, done: int, total: int) -> None:
+    if not isinstance(outcome, Exception):
+        try:
+            write_atomic(planned.output, outcome)
+        except OSError as exc:  # disk full, read-only folder…: the old file is untouched
+            outcome = OSError(f"写入失败：{exc.strerror or exc}")
     if isinstance(outcome, Exception):
         report.failed[planned.output] = str(outcome) or type(outcome).__name__
     else:
-        write_atomic(planned.output, outcome)
         manifest[_key(planned.output, out)] = {"hash": planned.digest, "source": str(planned.document.path)}
         report.built.append(planned.output)
     if progress:

@@ -8,6 +8,7 @@ follows the data. Header rows repeat on every page (w:tblHeader); merges are w:v
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,19 @@ def render_docx(context: dict[str, Any], *, templates: Path = TEMPLATES) -> byte
     template.docx.core_properties.author = context["department"]
     buffer = io.BytesIO()
     template.save(buffer)
+    return reproducible_zip(buffer.getvalue())
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The same archive with fixed entry times, so equal inputs give byte-identical files."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info))
     return buffer.getvalue()
 
 

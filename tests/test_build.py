@@ -1,0 +1,199 @@
+"""Batch build: what is rebuilt and what is not, failure isolation, atomic writes, Dask."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen import build as build_module
+from reportgen.build import MANIFEST, BuildLocked, build, build_lock
+from reportgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PANYU = "广州市番禺区融媒体中心"
+LIWAN = "中国共产党广州市荔湾区委员会宣传部"
+FAST = ("html", "docx")  # PDF is covered by its own tests; keep these quick
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    # The code's own fingerprint is an input too; pin it so these tests see only their edits.
+    monkeypatch.setattr(build_module.InputHasher, "_code_fingerprint", staticmethod(lambda: "code-v1"))
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+def run(project: Path, **options):
+    options.setdefault("formats", FAST)
+    options.setdefault("jobs", 2)
+    return build([project / "content"], project / "build", templates=project / "templates", **options)
+
+
+def names(paths) -> set[str]:
+    return {f"{p.parent.name}/{p.name}" for p in paths}
+
+
+def stray_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_first_build_writes_every_document_with_recognisable_names(project):
+    report = run(project)
+    assert report.ok, (report.failed, [d.path for d in report.invalid])
+    assert names(report.built) == {
+        f"{PANYU}/2023年部门整体预算绩效目标申报表.html", f"{PANYU}/2023年部门整体预算绩效目标申报表.docx",
+        f"{PANYU}/2022年部门整体支出绩效自评报告.html", f"{PANYU}/2022年部门整体支出绩效自评报告.docx",
+        f"{LIWAN}/2024年部门整体预算绩效目标申报表.html", f"{LIWAN}/2024年部门整体预算绩效目标申报表.docx",
+    }
+    index = (project / "build" / "index.html").read_text(encoding="utf-8")
+    assert index.count("已生成") >= 3 and "2022年部门整体支出绩效自评报告.docx".replace("年", "年") in _unquote(index)
+    assert (project / "build" / MANIFEST).exists()
+    assert not stray_files(project / "build")
+    assert report.summary().startswith("6 个已生成，0 个未变，0 个失败")
+
+
+def _unquote(text: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(text)
+
+
+def test_unchanged_inputs_rebuild_nothing(project):
+    run(project)
+    outputs = sorted((project / "build").rglob("*.docx"))
+    before = {p: p.stat().st_mtime_ns for p in outputs}
+    report = run(project)
+    assert report.built == [] and len(report.unchanged) == 6
+    assert {p: p.stat().st_mtime_ns for p in outputs} == before
+
+
+def test_touching_a_file_without_changing_it_rebuilds_nothing(project):
+    run(project)
+    os.utime(project / "content/panyu-media-center/2023/declaration.yaml")  # modification time is not an input
+    assert run(project).built == []
+
+
+def test_one_changed_document_rebuilds_only_its_outputs(project):
+    run(project)
+    path = project / "content/liwan-publicity-department/2024/declaration.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("显著提升", "明显提升"), encoding="utf-8")
+    report = run(project)
+    assert names(report.built) == {f"{LIWAN}/2024年部门整体预算绩效目标申报表.html",
+                                   f"{LIWAN}/2024年部门整体预算绩效目标申报表.docx"}
+
+
+def test_department_file_change_rebuilds_that_department(project):
+    run(project)
+    path = project / "content/panyu-media-center/department.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("办公室", "综合办公室"), encoding="utf-8")
+    report = run(project)
+    assert {p.parent.name for p in report.built} == {PANYU}
+    assert len(report.built) == 4
+
+
+def test_template_edit_rebuilds_only_documents_using_it(project):
+    run(project)
+    template = project / "templates/html/declaration.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    report = run(project)
+    assert names(report.built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html",
+                                   f"{LIWAN}/2024年部门整体预算绩效目标申报表.html"}
+    word = project / "templates/word/self-evaluation.docx"
+    word.write_bytes(word.read_bytes())  # same bytes: nothing to do
+    assert run(project).built == []
+
+
+def test_new_reportgen_code_rebuilds_everything(project, monkeypatch):
+    run(project)
+    monkeypatch.setattr(build_module.InputHasher, "_code_fingerprint", staticmethod(lambda: "code-v2"))
+    assert len(run(project).built) == 6
+
+
+def test_deleted_content_file_removes_its_outputs(project):
+    run(project)
+    (project / "content/liwan-publicity-department/2024/declaration.yaml").unlink()
+    report = run(project)
+    assert names(report.removed) == {f"{LIWAN}/2024年部门整体预算绩效目标申报表.html",
+                                     f"{LIWAN}/2024年部门整体预算绩效目标申报表.docx"}
+    assert not (project / "build" / LIWAN).exists()
+    assert (project / "build" / PANYU / "2023年部门整体预算绩效目标申报表.html").exists()
+
+
+def test_broken_document_is_reported_and_the_rest_built(project):
+    run(project)
+    good = project / "build" / LIWAN / "2024年部门整体预算绩效目标申报表.html"
+    before = good.read_bytes()
+    path = project / "content/liwan-publicity-department/2024/declaration.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("基本支出:", "基本支岀:"), encoding="utf-8")
+    (project / "content/panyu-media-center/2023/declaration.yaml").write_text(
+        (project / "content/panyu-media-center/2023/declaration.yaml").read_text(encoding="utf-8") + "\n",
+        encoding="utf-8")
+    report = run(project)
+    assert not report.ok
+    assert [d.path.name for d in report.invalid] == ["declaration.yaml"]
+    assert names(report.built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html",
+                                   f"{PANYU}/2023年部门整体预算绩效目标申报表.docx"}
+    assert good.read_bytes() == before  # the last good output is kept
+    assert "校验未通过" in (project / "build" / "index.html").read_text(encoding="utf-8")
+
+
+def test_failure_mid_write_keeps_the_old_file(project, monkeypatch):
+    run(project)
+    target = project / "build" / PANYU / "2023年部门整体预算绩效目标申报表.html"
+    before = target.read_bytes()
+    template = project / "templates/html/declaration.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("</table>", "</table>\n", 1), encoding="utf-8")
+    real_fsync = os.fsync
+
+    def failing_fsync(fd):
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp") and PANYU in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(28, "No space left on device")
+        return real_fsync(fd)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(build_module.os, "fsync", failing_fsync)
+        report = run(project)
+    assert target.read_bytes() == before
+    assert any("写入失败" in message for message in report.failed.values())
+    assert not stray_files(project / "build")
+    assert names(run(project).built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html"}  # retried
+
+
+def test_a_second_build_is_refused_while_one_runs(project):
+    with build_lock(project / "build"), pytest.raises(BuildLocked, match="另一个构建"):
+        run(project)
+
+
+def test_cli_build_summary_and_exit_codes(project, monkeypatch):
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build", "--to", "html", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "3 个已生成，0 个未变，0 个失败" in result.output
+    assert "[3/3]" in result.output  # plain progress lines when not on a terminal
+    path = project / "content/panyu-media-center/2022/self-evaluation.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("年度: 2022", "年度: 2021"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--to", "html"])
+    assert result.exit_code == 1
+    assert "E402" in result.output and "0 个已生成，2 个未变，1 个失败" in result.output
+    assert CliRunner().invoke(main, ["build", "--to", "odt"]).exit_code == 2
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_same_outputs(project, tmp_path):
+    distributed = pytest.importorskip("distributed") if not os.environ.get("CI") else __import__("distributed")
+    local = run(project)
+    assert local.ok
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        address = cluster.scheduler_address.replace("tcp://", "dask://")
+        remote = build([project / "content"], tmp_path / "dask-build", templates=project / "templates",
+                       formats=FAST, executor=address)
+    assert remote.ok and len(remote.built) == 6
+    for output in local.built:
+        twin = tmp_path / "dask-build" / output.relative_to(project / "build")
+        assert twin.read_bytes() == output.read_bytes(), output.name
