@@ -15,7 +15,7 @@ from typing import Any
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Emu, Mm
 from docxtpl import DocxTemplate
 
 from .context import Cell, Table
@@ -109,61 +109,62 @@ def _declaration_form(template: DocxTemplate, context: dict[str, Any]):
 
 
 def add_table(subdoc, table: Table, width_mm: float) -> None:
-    """A bordered table; header rows marked to repeat; rowspans as vertical merges."""
+    """A bordered table; header rows marked to repeat; rowspans as vertical merges.
+
+    Cells are written in one pass on the XML (python-docx's cell() and style lookups are
+    quadratic), which keeps a long annex fast.
+    """
     if subdoc.subdocx.element.body.findall(qn("w:tbl")):
         subdoc.add_paragraph("", style="表格文字")  # adjacent tables would fuse into one
     headers = [*table.header_rows, [Cell(c) for c in table.columns]] if table.columns else []
-    n_cols = len(table.widths)
-    docx_table = subdoc.add_table(rows=len(headers) + len(table.rows), cols=n_cols)
+    widths = [Mm(width_mm * w / sum(table.widths)) for w in table.widths]
+    docx_table = subdoc.add_table(rows=len(headers) + len(table.rows), cols=len(widths))
     docx_table.style = "Table Grid"
     docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
     docx_table.autofit = False
-    widths = [Mm(width_mm * w / sum(table.widths)) for w in table.widths]
     for column, width in zip(docx_table.columns, widths, strict=True):
         column.width = width  # w:gridCol, which LibreOffice and WPS follow
-    for row in docx_table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
-    for r in range(len(headers)):
-        _repeat_header(docx_table.rows[r])
-        _fill_row(docx_table, r, headers[r], header=True)
-    for r, row in enumerate(table.rows, start=len(headers)):
-        _fill_row(docx_table, r, row, header=False)
+    styles = {name: subdoc.subdocx.styles[name].style_id for name in ("表格标题", "表格文字", "表格数字")}
+    for r, tr in enumerate(docx_table._tbl.tr_lst):
+        header = r < len(headers)
+        if header:
+            _repeat_header(tr)
+        cells = headers[r] if header else table.rows[r - len(headers)]
+        _fill_row(tr, cells, widths, styles, header=header)
 
 
-def _fill_row(docx_table, r: int, cells: list[Cell], *, header: bool) -> None:
+def _fill_row(tr, cells: list[Cell], widths: list, styles: dict[str, str], *, header: bool) -> None:
+    tcs = list(tr.tc_lst)
     column = 0
     for cell in cells:
-        if cell.rowspan == 0:  # covered by a merge from above
-            column += cell.colspan
-            continue
-        target = docx_table.cell(r, column)
-        if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(docx_table.cell(r + cell.rowspan - 1, column + cell.colspan - 1))
-        style = "表格标题" if header or (cell.label and not cell.numeric and _is_heading(cell)) else (
-            "表格数字" if cell.numeric else "表格文字")
-        _set_text(target, cell.text, style)
-        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        tc = tcs[column]
+        if cell.colspan > 1:
+            tc.get_or_add_tcPr().grid_span = cell.colspan
+            for covered in tcs[column + 1 : column + cell.colspan]:
+                tr.remove(covered)
+        tc.width = Emu(sum(widths[column : column + cell.colspan]))
+        if cell.rowspan == 0:
+            tc.get_or_add_tcPr()._add_vMerge()  # continues the merge from the row above
+        elif cell.rowspan > 1:
+            tc.vMerge = "restart"
+        tc.get_or_add_tcPr().vAlign_val = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        if cell.rowspan != 0:
+            style = "表格标题" if header or cell.label else ("表格数字" if cell.numeric else "表格文字")
+            _set_text(tc, cell.text, styles[style])
         column += cell.colspan
 
 
-def _is_heading(cell: Cell) -> bool:
-    return cell.label
+def _set_text(tc, text: str, style_id: str) -> None:
+    first = tc.p_lst[0]
+    for i, line in enumerate(text.split("\n") if text else [""]):
+        paragraph = first if i == 0 else tc.add_p()
+        paragraph.get_or_add_pPr().style = style_id
+        if line:
+            paragraph.add_r().text = line
 
 
-def _set_text(cell, text: str, style: str) -> None:
-    lines = text.split("\n") if text else [""]
-    paragraph = cell.paragraphs[0]
-    for extra in cell.paragraphs[1:]:
-        extra._element.getparent().remove(extra._element)
-    paragraph.style = style
-    paragraph.text = lines[0]
-    for line in lines[1:]:
-        cell.add_paragraph(line, style=style)
-
-
-def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
+def _repeat_header(tr) -> None:
+    properties = tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)

@@ -1,0 +1,162 @@
+"""Benchmark: build a synthetic corpus of N departments and compare with LibreOffice.
+
+Prints every figure and the ratios the batch-build issue names, measured in one run (this
+machine is shared and noisy: only ratios of the same run are compared).
+
+    python bench/run.py [--departments 100] [--jobs 2] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "content"
+DISTRICTS = ["番禺", "天河", "海珠", "白云", "黄埔", "花都", "南沙", "从化", "增城", "越秀"]
+NUMBER_LINE = re.compile(r"^(?P<head>\s*(?:- )?(?P<key>[^:#\n]+):\s*)(?P<number>-?\d+(?:\.\d+)?)(?P<tail>\s*(?:#.*)?)$", re.M)
+UNSCALED_KEYS = {"年度"}
+
+
+def vary(text: str, index: int, *, scale_figures: bool) -> str:
+    """Seed text with another district's name; a declaration's figures times an integer.
+
+    The declarations' seeds add up exactly, so their sums stay exact; the self-evaluation's seed
+    carries 0.01 rounding gaps that a factor would multiply past the tolerance, so its figures stay.
+    """
+    factor = 1 + index % 4 if scale_figures else 1
+    district = DISTRICTS[index % len(DISTRICTS)]
+
+    def scale(match: re.Match) -> str:
+        if match["key"].strip() in UNSCALED_KEYS:
+            return match[0]
+        from decimal import Decimal
+
+        return f"{match['head']}{Decimal(match['number']) * factor}{match['tail']}"
+
+    text = NUMBER_LINE.sub(scale, text)
+    text = text.replace("番禺", district).replace("荔湾", district)
+    return text.replace("融媒体中心", f"融媒体中心（{index:03d}）").replace("委员会宣传部", f"委员会宣传部（{index:03d}）")
+
+
+def make_corpus(folder: Path, departments: int) -> None:
+    panyu, liwan = SEED / "panyu-media-center", SEED / "liwan-publicity-department"
+    for i in range(departments):
+        target = folder / "content" / f"dept-{i:03d}"
+        declaration = (panyu / "2023" / "declaration.yaml") if i % 2 == 0 else (liwan / "2024" / "declaration.yaml")
+        files = {
+            "department.yaml": panyu / "department.yaml",
+            "2023/declaration.yaml": declaration,
+            "2022/self-evaluation.yaml": panyu / "2022" / "self-evaluation.yaml",
+        }
+        for name, seed in files.items():
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = vary(seed.read_text(encoding="utf-8"), i, scale_figures=name.endswith("declaration.yaml"))
+            if name.endswith("declaration.yaml"):
+                text = re.sub(r"^年度: \d+", "年度: 2023", text, flags=re.M)
+                text = text.replace("部门名称: 中国共产党广州市" + DISTRICTS[i % len(DISTRICTS)] + "区委员会宣传部（" + f"{i:03d}）",
+                                    "部门名称: 广州市" + DISTRICTS[i % len(DISTRICTS)] + f"区融媒体中心（{i:03d}）")
+            path.write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "templates", folder / "templates")
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    return time.perf_counter() - started, result
+
+
+def per_format_times(folder: Path, sample: int) -> dict[str, float]:
+    """Seconds per document and format, rendered in this process (after a warm-up)."""
+    sys.path.insert(0, str(ROOT))
+    from reportgen.documents import Loader
+    from reportgen.render.formats import render_document
+
+    documents = sorted((folder / "content").rglob("*.yaml"))
+    documents = [d for d in documents if d.name != "department.yaml"][:sample]
+    loaded = [Loader().load_document(d) for d in documents]
+    render_document(loaded[0], "pdf")  # warm-up: imports and font loading
+    figures = {}
+    for fmt in ("html", "pdf", "docx"):
+        started = time.perf_counter()
+        for document in loaded:
+            render_document(document, fmt, templates=folder / "templates")
+        figures[fmt] = (time.perf_counter() - started) / len(loaded)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--departments", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", type=Path, help="keep the corpus and outputs in this folder")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    reportgen = [sys.executable, "-m", "reportgen"]
+    print(f"语料：{args.departments} 个部门（{args.departments * 2} 个文档），工作进程 {args.jobs} 个")
+    make_corpus(folder, args.departments)
+    env_build = [*reportgen, "build", "--jobs", str(args.jobs)]
+
+    validate_s, result = timed([*reportgen, "validate"], folder)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    full_s, result = timed(env_build, folder)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    del started, before
+    print(f"  {result.stdout.strip().splitlines()[-1]}")
+
+    noop_s, result = timed(env_build, folder)
+    assert "0 个已生成" in result.stdout, result.stdout
+    changed = folder / "content" / "dept-000" / "2022" / "self-evaluation.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("中心根据年初", "本中心根据年初"), encoding="utf-8")
+    one_s, result = timed(env_build, folder)
+    assert "3 个已生成" in result.stdout, result.stdout
+
+    docx = sorted((folder / "build").rglob("*.docx"))
+    staging = folder / "lo-in"
+    staging.mkdir(exist_ok=True)
+    for i, path in enumerate(docx):
+        shutil.copy(path, staging / f"{i:04d}.docx")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    lo_s = None
+    if soffice:
+        lo_s, result = timed([soffice, f"-env:UserInstallation=file://{folder / 'lo-profile'}", "--headless",
+                              "--convert-to", "pdf", "--outdir", str(folder / "lo-out"),
+                              *sorted(str(p) for p in staging.glob("*.docx"))], folder)
+        assert result.returncode == 0, result.stderr[-2000:]
+
+    per_format = per_format_times(folder, sample=10)
+    n_docs = args.departments * 2
+    print("\n结果")
+    print(f"  完整构建（{n_docs} 个文档 × 3 种格式）  {full_s:8.2f} 秒")
+    for fmt, seconds in per_format.items():
+        print(f"  单文档 {fmt:<4}（进程内，取 10 个平均）     {seconds:8.3f} 秒")
+    print(f"  无变化重建                            {noop_s:8.2f} 秒   （目标 ≤ 1 秒）")
+    print(f"  改动一个文件后重建                    {one_s:8.2f} 秒   （目标 ≤ 1.5 秒）")
+    print(f"  校验全部语料（validate）              {validate_s:8.2f} 秒   （目标 ≤ 2 秒）")
+    print(f"  单个工作进程峰值内存                  {peak_mb:8.0f} MB  （目标 ≤ 250 MB）")
+    if lo_s is not None:
+        print(f"  LibreOffice 转换 {len(docx)} 个 .docx 为 PDF  {lo_s:8.2f} 秒（每个 {lo_s / len(docx):.3f} 秒）")
+        print(f"\n比值：完整构建 ÷ LibreOffice 转换 = {full_s / lo_s:.2f}（目标 ≤ 1.0）")
+    else:
+        print("\n未找到 LibreOffice（soffice），无法计算比值")
+    print(f"语料与输出：{folder}" if args.keep else "")
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
