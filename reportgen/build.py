@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -183,7 +184,19 @@ def make_executor(spec: str | None, jobs: int) -> cf.Executor:
         return DaskExecutor(spec.replace("dask://", "tcp://", 1))
     if spec:
         raise ValueError(f"不支持的执行器：{spec}（可用：dask://主机:端口）")
-    return cf.ProcessPoolExecutor(max_workers=jobs)
+    return local_pool(jobs)
+
+
+# A worker is replaced after this many jobs: WeasyPrint keeps caches that grow with every PDF.
+TASKS_PER_WORKER = 40
+
+
+def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
+    """Workers forked from a server that has already imported the renderers (fast restarts)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["reportgen.render.formats", "reportgen.render.pdf", "reportgen.render.docx",
+                                    "weasyprint"])
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER)
 
 
 class DaskExecutor(cf.Executor):
