@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .documents import Document, ValidationResult, validate
+from .documents import Document, ValidationResult, related_inputs, validate
 from .findings import Finding
 from .render.formats import FORMATS, SUFFIX, RenderJob, run_job, template_files
 from .render.html import TEMPLATES
@@ -104,7 +104,8 @@ class InputHasher:
     def job(self, job: RenderJob, kind: str) -> str:
         digest = hashlib.sha256()
         for part in (self.code, job.fmt, hashlib.sha256(job.document_text).hexdigest(),
-                     hashlib.sha256(job.department_text or b"").hexdigest()):
+                     hashlib.sha256(job.department_text or b"").hexdigest(),
+                     *(hashlib.sha256(text).hexdigest() for _, _, text in job.related)):
             digest.update(part.encode())
         for path in template_files(job.fmt, kind, self.templates):
             digest.update(self.file(path).encode())
@@ -123,12 +124,13 @@ def plan(result: ValidationResult, out: Path, formats: tuple[str, ...], template
             continue
         text = document.path.read_bytes()
         department = document.department
+        related = related_inputs(document)
         for fmt in formats:
             job = RenderJob(
                 document_path=str(document.path), document_text=text,
                 department_path=str(department.path) if department else None,
                 department_text=department.path.read_bytes() if department else None,
-                fmt=fmt, templates=str(templates),
+                fmt=fmt, templates=str(templates), related=related,
             )
             output = out / output_name(document).with_suffix(SUFFIX[fmt])
             jobs.append(PlannedJob(document, fmt, output, hasher.job(job, document.kind), job))
@@ -187,8 +189,7 @@ def make_executor(spec: str | None, jobs: int) -> cf.Executor:
     return local_pool(jobs)
 
 
-# A worker is replaced after this many jobs: WeasyPrint keeps caches that grow with every PDF.
-TASKS_PER_WORKER = 40
+TASKS_PER_WORKER = 40  # jobs per worker before its pool is renewed
 
 
 def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
@@ -196,7 +197,7 @@ def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["reportgen.render.formats", "reportgen.render.pdf", "reportgen.render.docx",
                                     "weasyprint"])
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER)
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
 class DaskExecutor(cf.Executor):
@@ -269,16 +270,25 @@ def _run(todo: list[PlannedJob], out: Path, manifest: dict[str, dict], report: B
     if len(todo) == 1 and executor_spec is None:
         _finish(todo[0], _call(todo[0].job), manifest, report, out, progress, 1, 1)
         return
-    with make_executor(executor_spec, min(workers, len(todo))) as pool:
-        futures = {pool.submit(run_job, p.job): p for p in todo}
-        try:
-            for done, future in enumerate(cf.as_completed(futures), 1):
-                planned = futures[future]
-                _finish(planned, _outcome(future), manifest, report, out, progress, done, len(todo))
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            raise
+    done = 0
+    # A local pool is renewed every few dozen jobs per worker: WeasyPrint's caches grow with
+    # every PDF. (ProcessPoolExecutor's max_tasks_per_child can deadlock on Python 3.11.)
+    batches = [todo] if executor_spec else _batches(todo, TASKS_PER_WORKER * workers)
+    for batch in batches:
+        with make_executor(executor_spec, min(workers, len(batch))) as pool:
+            futures = {pool.submit(run_job, p.job): p for p in batch}
+            try:
+                for future in cf.as_completed(futures):
+                    done += 1
+                    _finish(futures[future], _outcome(future), manifest, report, out, progress, done, len(todo))
+            except KeyboardInterrupt:
+                for future in futures:
+                    future.cancel()
+                raise
+
+
+def _batches(items: list[PlannedJob], size: int) -> list[list[PlannedJob]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _call(job: RenderJob) -> bytes | Exception:
