@@ -197,3 +197,17 @@ def test_dask_cluster_gives_the_same_outputs(project, tmp_path):
     for output in local.built:
         twin = tmp_path / "dask-build" / output.relative_to(project / "build")
         assert twin.read_bytes() == output.read_bytes(), output.name
+
+
+def test_pre_commit_hook_selects_only_content_files():
+    import re
+
+    import yaml
+
+    hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
+    pattern = re.compile(hook["files"])
+    assert hook["entry"] == "reportgen validate"
+    for name in ("content/a/2023/declaration.yaml", "x/2022/self-evaluation.yaml", "department.yaml"):
+        assert pattern.search(name), name
+    for name in (".pre-commit-config.yaml", ".github/workflows/ci.yml", "content/a/notes.yaml"):
+        assert not pattern.search(name), name
