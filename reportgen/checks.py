@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import derive
+from . import chain, derive, scoring
 from .findings import Finding, Path, format_path
 from .format import money, pct
-from .model import Declaration, Department, SelfEvaluation
+from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.common import Waiver
 from .prose import ProseRenderer, namespace
 from .source import Source
@@ -23,6 +23,11 @@ class CheckContext:
     department: Department | None
     folder_year: int | None
     taxonomy: Taxonomy
+    settings: Settings = field(default_factory=Settings)
+    # The chain with the other document of the same year (declaration ↔ self-evaluation).
+    counterpart: Source | None = None  # the other document's source, to point at its lines
+    chain: chain.Link | None = None
+    sibling_broken: bool = False  # the other document exists but could not be read
 
     def error(self, code: str, message: str, path: Path, *, key: bool = False) -> Finding:
         """`key`: point at the key, for a section whose value starts on a later line."""
@@ -238,16 +243,71 @@ def self_evaluation_project_groups(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+def self_evaluation_scoring(ctx: CheckContext) -> Iterator[Finding]:
+    """E601–E608, W601–W606: the 自评表 scored after the settings (财预〔2020〕10号 by default)."""
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    card = scoring.score(doc, ctx.settings.scoring)
+    for problem in card.problems:
+        yield ctx.source.finding(problem.code, problem.message, problem.path, warning=problem.warning,
+                                 key=problem.key)
+
+
+def self_evaluation_chain(ctx: CheckContext) -> Iterator[Finding]:
+    """E001 for what neither file states, E609 conflicts, W604 plans not evaluated, W607."""
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    if ctx.sibling_broken:
+        where = f"（{ctx.counterpart.file}）" if ctx.counterpart else ""
+        yield ctx.warning("W607", f"同年度的申报表{where}有错误，未能引用其中的年度指标值和年度重点工作任务；"
+                          "请先修正申报表", ())
+    if ctx.chain is None:
+        note = "" if ctx.sibling_broken else "（没有同年度的申报表可供引用）"
+    else:
+        note = "（同年度申报表中没有同名的指标或任务）"
+        for conflict in ctx.chain.conflicts:
+            yield ctx.error("E609", _conflict_message(ctx, conflict, evaluation_side=True),
+                            conflict.evaluation_path)
+        for plan in ctx.chain.unevaluated:
+            yield ctx.warning("W604", f"申报表中的{plan.subject}{_there(ctx, plan.declaration_path)}"
+                              "未在自评中评价", plan.evaluation_path)
+    for parent, key in chain.missing(doc):
+        yield ctx.error("E001", f"缺少必填项“{key}”{note}", parent)
+
+
+def declaration_chain(ctx: CheckContext) -> Iterator[Finding]:
+    """E609 on the declaration's side: the self-evaluation states something else."""
+    if ctx.chain is None:
+        return
+    for conflict in ctx.chain.conflicts:
+        yield ctx.error("E609", _conflict_message(ctx, conflict, evaluation_side=False),
+                        conflict.declaration_path)
+
+
+def _conflict_message(ctx: CheckContext, conflict: chain.Conflict, *, evaluation_side: bool) -> str:
+    if evaluation_side:
+        return (f"{conflict.subject}的{conflict.label}写为“{conflict.evaluation_value}”，与申报表中的"
+                f"“{conflict.declaration_value}”不一致{_there(ctx, conflict.declaration_path)}；"
+                "此项取自申报表，自评中可不填写")
+    return (f"{conflict.subject}的{conflict.label}为“{conflict.declaration_value}”，与自评报告中所写的"
+            f"“{conflict.evaluation_value}”不一致{_there(ctx, conflict.evaluation_path)}")
+
+
+def _there(ctx: CheckContext, path: Path) -> str:
+    """（见 …/declaration.yaml 第 12 行）: where the other file states it."""
+    if ctx.counterpart is None:
+        return ""
+    return f"（见 {ctx.counterpart.file} 第 {ctx.counterpart.position(path).line} 行）"
+
+
 # --- shared ------------------------------------------------------------------------------------
 
 
 def prose_references(ctx: CheckContext) -> Iterator[Finding]:
-    """E501–E503: every data reference in the author's text resolves, inside the sandbox."""
+    """E501–E503, W504: every data reference in the author's text resolves, inside the sandbox."""
     renderer = ProseRenderer(namespace(ctx.document))
     for path, text in _strings(ctx.source.data, ()):
         renderer.render(text, path)
     for path, code, message in renderer.problems:
-        yield ctx.error(code, message, path)
+        yield ctx.warning(code, message, path) if code.startswith("W") else ctx.error(code, message, path)
 
 
 def _strings(data: object, path: Path) -> Iterator[tuple[Path, str]]:
@@ -259,6 +319,24 @@ def _strings(data: object, path: Path) -> Iterator[tuple[Path, str]]:
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from _strings(value, (*path, i))
+
+
+# A PDF table of 1,000 rows takes about 4 s and 320 MB; one of 5,000 rows took 21–37 s and 850 MB.
+MAX_TABLE_ROWS = 1000
+
+
+def table_sizes(ctx: CheckContext) -> Iterator[Finding]:
+    """E110: no table is longer than MAX_TABLE_ROWS rows (never waived: it bounds the rendering)."""
+    doc = ctx.document
+    if isinstance(doc, Declaration):
+        tasks: tuple[Path, str, int] = (("年度重点工作任务",), "年度重点工作任务", len(doc.key_tasks))
+    else:
+        tasks = (("综合评价分析", "任务完成情况"), "任务完成情况", len(doc.analysis.tasks))
+    indicators = sum(len(items) for seconds in doc.indicators.values() for items in seconds.values())
+    for path, label, rows in (tasks, (("绩效指标",), "绩效指标", indicators)):
+        if rows > MAX_TABLE_ROWS:
+            yield ctx.error("E110", f"“{label}”表格共 {rows} 行，超过上限 {MAX_TABLE_ROWS} 行；请精简或拆分",
+                            path, key=True)
 
 
 def indicator_taxonomy(ctx: CheckContext) -> Iterator[Finding]:
@@ -290,19 +368,20 @@ def department_and_year(ctx: CheckContext) -> Iterator[Finding]:
 
 DECLARATION_CHECKS: tuple[Check, ...] = (
     declaration_breakdowns, declaration_identity, indicator_taxonomy, department_and_year,
-    prose_references,
+    prose_references, declaration_chain,
 )
 SELF_EVALUATION_CHECKS: tuple[Check, ...] = (
     self_evaluation_income, self_evaluation_expenditure, self_evaluation_change,
     self_evaluation_rates, self_evaluation_counts, self_evaluation_project_groups,
-    indicator_taxonomy, department_and_year, prose_references,
+    indicator_taxonomy, department_and_year, prose_references, self_evaluation_chain,
+    self_evaluation_scoring,
 )
 
 
 def run_checks(ctx: CheckContext) -> list[Finding]:
     checks = DECLARATION_CHECKS if isinstance(ctx.document, Declaration) else SELF_EVALUATION_CHECKS
     findings = [finding for check in checks for finding in check(ctx)]
-    return apply_waivers(ctx, findings, ctx.document.waivers)
+    return [*apply_waivers(ctx, findings, ctx.document.waivers), *table_sizes(ctx)]
 
 
 def apply_waivers(ctx: CheckContext, findings: list[Finding], waivers: list[Waiver]) -> list[Finding]:

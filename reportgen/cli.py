@@ -11,6 +11,8 @@ from . import __version__
 from .findings import summary, to_json
 
 CONTENT = Path("content")
+SCHEMAS = Path("schemas")
+OUTPUT_FORMATS = ("html", "pdf", "docx", "xlsx")  # = render.formats.FORMATS, without importing it
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -35,8 +37,8 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> None:
     result = run_validation(paths or (CONTENT,))
     if result.unknown:
         names = "、".join(str(p) for p in result.unknown)
-        raise click.UsageError(f"不是 reportgen 内容文件（应为 declaration.yaml、self-evaluation.yaml 或 department.yaml）：{names}")
-    if not result.documents and not result.departments:
+        raise click.UsageError(f"不是 reportgen 内容文件（应为 declaration.yaml、self-evaluation.yaml、department.yaml 或 settings.yaml）：{names}")
+    if not result.documents and not result.departments and not result.settings:
         raise click.UsageError("没有找到内容文件")
     findings = result.findings
     if output_format == "json":
@@ -44,7 +46,7 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> None:
     else:
         for finding in findings:
             click.echo(finding.format())
-        count = len(result.documents) + len(result.departments)
+        count = len(result.documents) + len(result.departments) + len(result.settings)
         click.echo(f"已校验 {count} 个文件：{summary(findings)}", err=bool(findings))
     failed = any(f.is_error for f in findings) or (strict and any(f.is_warning for f in findings))
     sys.exit(1 if failed else 0)
@@ -62,12 +64,41 @@ def schema(out: Path) -> None:
 
 
 @main.command()
+@click.argument("department")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.option("--name", help="新建部门时的部门全称，写入 department.yaml 的“部门名称”。")
+@click.option("--content", type=click.Path(file_okay=False, path_type=Path), default=CONTENT,
+              show_default=True, help="内容文件夹。")
+def new(department: str, year: int, name: str | None, content: Path) -> None:
+    """新建 DEPARTMENT 部门 YEAR 年度的内容文件。
+
+    已有部门：按 YEAR-1 年的申报表和/或自评报告生成 YEAR 年的文件，沿用名称等稳定内容，
+    数字和当年文字写成“待填写”（validate 会逐项列出，填好后即可通过）。
+
+    新部门：加 --name 部门全称，生成带注释的 department.yaml 和 YEAR 年的 declaration.yaml。
+
+    不会覆盖已有文件。退出码：0 已生成；1 未生成（原因见提示）。
+    """
+    from .scaffold import ScaffoldError, scaffold
+
+    try:
+        written = scaffold(content, department, year, name=name, schemas=SCHEMAS)
+    except ScaffoldError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"已写入 {path}")
+    click.echo(f"请把其中的“待填写”改为实际内容，再运行 reportgen validate {content / department} 检查。")
+
+
+@main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--to", "fmt", type=click.Choice(["html", "pdf", "docx"]), required=True, help="输出格式。")
+@click.option("--to", "fmt", type=click.Choice(OUTPUT_FORMATS), required=True,
+              help="输出格式：html、pdf、docx，或 xlsx（申报表的绩效指标表、自评报告的自评表）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="输出文件（默认与内容文件同名，换扩展名，写在当前文件夹）。")
 def render(file: Path, fmt: str, output: Path | None) -> None:
-    """生成单个文档（html、pdf 或 docx）。文档有错误时不生成，并列出错误。"""
+    """生成单个文档（html、pdf、docx 或 xlsx）。文档有错误时不生成，并列出错误。"""
     from .build import write_atomic
     from .documents import Loader
     from .render.formats import SUFFIX, RenderError, render_document
@@ -93,7 +124,7 @@ def render(file: Path, fmt: str, output: Path | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行进程数（默认每个 CPU 核一个）。")
-@click.option("--to", "formats", default="html,pdf,docx", show_default=True,
+@click.option("--to", "formats", default=",".join(OUTPUT_FORMATS), show_default=True,
               help="要生成的格式，逗号分隔。")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="输出文件夹。")
@@ -110,9 +141,9 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
     from .progress import reporter
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in ("html", "pdf", "docx")]
+    unknown = [f for f in chosen if f not in OUTPUT_FORMATS]
     if unknown or not chosen:
-        raise click.BadParameter(f"未知格式：{'、'.join(unknown) or '（空）'}；可用 html、pdf、docx", param_hint="--to")
+        raise click.BadParameter(f"未知格式：{'、'.join(unknown) or '（空）'}；可用 {'、'.join(OUTPUT_FORMATS)}", param_hint="--to")
     try:
         with reporter() as progress:
             report = run_build(list(paths or (CONTENT,)), out, formats=chosen, jobs=jobs, force=force,
@@ -136,3 +167,40 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
         sys.exit(130)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址。默认只有本机能访问；改为 0.0.0.0 会让同一网络中的其他电脑也能看到草稿。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="端口（0 表示任选一个空闲端口）。")
+@click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开目录页。")
+def serve(host: str, port: int, open_browser: bool) -> None:
+    """在浏览器中预览 content/ 下的文档草稿。
+
+    保存 YAML 或模板后，打开的页面自动更新；有错误时页面直接显示出错的行。每份文档可下载 PDF 和 Word。
+
+    按 Ctrl+C 停止。
+    """
+    from .serve import serve as run_preview
+
+    if not CONTENT.is_dir():
+        raise click.UsageError(f"当前文件夹下没有 {CONTENT}/ 文件夹，请在项目根目录运行")
+    try:
+        run_preview(CONTENT, host=host, port=port, open_browser=open_browser, log=click.echo)
+    except OSError as exc:
+        click.echo(f"无法在 {host}:{port} 启动预览：{_bind_problem(exc, port)}", err=True)
+        sys.exit(1)
+
+
+def _bind_problem(exc: OSError, port: int) -> str:
+    import errno
+    import socket
+
+    if exc.errno == errno.EADDRINUSE:
+        return f"端口 {port} 已被占用，请用 --port 换一个端口"
+    if exc.errno == errno.EACCES:
+        return f"没有权限使用端口 {port}，请用 --port 换一个大于 1024 的端口"
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return "本机没有这个地址，请检查 --host"
+    return str(exc.strerror or exc)

@@ -7,18 +7,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import chain
 from .checks import CheckContext, run_checks
 from .findings import Finding
-from .model import Declaration, Department, SelfEvaluation
+from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.parse import parse_model
 from .source import Source, load_bytes, load_file
-from .taxonomy import load_preset
+from .taxonomy import Taxonomy, load_preset
 
 DOCUMENT_KINDS: dict[str, type[Declaration] | type[SelfEvaluation]] = {
     "declaration.yaml": Declaration,
     "self-evaluation.yaml": SelfEvaluation,
 }
 DEPARTMENT_FILE = "department.yaml"
+SETTINGS_FILE = "settings.yaml"  # in the content root, beside the department folders
+SIBLING = {"declaration.yaml": "self-evaluation.yaml", "self-evaluation.yaml": "declaration.yaml"}
 
 
 @dataclass
@@ -29,12 +32,39 @@ class LoadedDepartment:
 
 
 @dataclass
-class Document:
+class LoadedSettings:
+    path: Path
+    source: Source
+    model: Settings | None
+
+
+@dataclass
+class Sibling:
+    """The other document of the same department and year, parsed (not checked) for the chain."""
+
     path: Path
     source: Source
     model: Declaration | SelfEvaluation | None
+
+
+@dataclass
+class Document:
+    path: Path
+    source: Source
+    model: Declaration | SelfEvaluation | None  # a self-evaluation with its declaration's values
     department: LoadedDepartment | None
     check_findings: list[Finding] = field(default_factory=list)
+    settings: LoadedSettings | None = None
+    sibling: Sibling | None = None
+
+    @property
+    def scoring_settings(self) -> Settings:
+        """content/settings.yaml, or the defaults when there is none."""
+        return self.settings.model if self.settings and self.settings.model else Settings()
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return load_preset(self.scoring_settings.taxonomy)
 
     @property
     def kind(self) -> str:
@@ -48,7 +78,7 @@ class Document:
     def ok(self) -> bool:
         return self.model is not None and not any(f.is_error for f in self.findings) and (
             self.department is None or self.department.model is not None
-        )
+        ) and (self.settings is None or self.settings.model is not None)
 
 
 def display_path(path: Path) -> str:
@@ -77,6 +107,8 @@ class Loader:
 
     def __init__(self) -> None:
         self.departments: dict[Path, LoadedDepartment | None] = {}
+        self.settings: dict[Path, LoadedSettings | None] = {}
+        self.siblings: dict[Path, Sibling | None] = {}
 
     def department_for(self, document_path: Path) -> LoadedDepartment | None:
         """department.yaml sits beside the year folders: <dept>/department.yaml."""
@@ -92,22 +124,52 @@ class Loader:
             self.departments[resolved] = LoadedDepartment(path, source, parse_model(source, Department))
         return self.departments[resolved]  # type: ignore[return-value]
 
+    def settings_for(self, document_path: Path) -> LoadedSettings | None:
+        """settings.yaml in the content root: <root>/<dept>/<year>/<document>."""
+        candidate = document_path.resolve().parent.parent.parent / SETTINGS_FILE
+        if candidate not in self.settings:
+            self.settings[candidate] = self.load_settings(candidate) if candidate.exists() else None
+        return self.settings[candidate]
+
+    def load_settings(self, path: Path) -> LoadedSettings:
+        resolved = path.resolve()
+        if self.settings.get(resolved) is None:
+            source = load_file(path, display_path(path))
+            self.settings[resolved] = LoadedSettings(path, source, parse_model(source, Settings))
+        return self.settings[resolved]  # type: ignore[return-value]
+
+    def sibling_for(self, document_path: Path) -> Sibling | None:
+        """The declaration beside a self-evaluation, or the self-evaluation beside a declaration."""
+        candidate = document_path.resolve().with_name(SIBLING[document_path.name])
+        if candidate not in self.siblings:
+            self.siblings[candidate] = _sibling(candidate, load_file(candidate, display_path(candidate))) \
+                if candidate.exists() else None
+        return self.siblings[candidate]
+
     def load_document(self, path: Path) -> Document:
         source = load_file(path, display_path(path))
-        return self._document(path, source, self.department_for(path))
+        return self._document(path, source, self.department_for(path), self.settings_for(path),
+                              self.sibling_for(path))
 
     def load_from_bytes(self, path: Path, text: bytes, department_path: Path | None,
-                        department_text: bytes | None) -> Document:
+                        department_text: bytes | None, related: Related = ()) -> Document:
         """The same as load_document, from texts already read (a render job carries them)."""
-        department = None
+        department = settings = sibling = None
         if department_path is not None and department_text is not None:
             dep_source = load_bytes(department_text, display_path(department_path))
             department = LoadedDepartment(department_path, dep_source, parse_model(dep_source, Department))
-        return self._document(path, load_bytes(text, display_path(path)), department)
+        for role, related_path, related_text in related:
+            source = load_bytes(related_text, display_path(Path(related_path)))
+            if role == "settings":
+                settings = LoadedSettings(Path(related_path), source, parse_model(source, Settings))
+            elif role == "sibling":
+                sibling = _sibling(Path(related_path), source)
+        return self._document(path, load_bytes(text, display_path(path)), department, settings, sibling)
 
-    def _document(self, path: Path, source: Source, department: LoadedDepartment | None) -> Document:
+    def _document(self, path: Path, source: Source, department: LoadedDepartment | None,
+                  settings: LoadedSettings | None = None, sibling: Sibling | None = None) -> Document:
         model = parse_model(source, DOCUMENT_KINDS[path.name])
-        document = Document(path, source, model, department)
+        document = Document(path, source, model, department, settings=settings, sibling=sibling)
         if department is None:
             source.findings.append(source.finding(
                 "W403", f"未找到本部门的 {DEPARTMENT_FILE}（应在年度文件夹的上一级），无法核对部门名称",
@@ -119,10 +181,44 @@ class Loader:
                 document=model,
                 department=department.model if department else None,
                 folder_year=_folder_year(path),
-                taxonomy=load_preset(),
+                taxonomy=document.taxonomy,
+                settings=document.scoring_settings,
+                counterpart=sibling.source if sibling else None,
             )
+            _link(ctx, document, sibling)
             document.check_findings = run_checks(ctx)
         return document
+
+
+Related = tuple[tuple[str, str, bytes], ...]  # (role, path, text): "settings" or "sibling"
+
+
+def related_inputs(document: Document) -> Related:
+    """What a render job needs besides the document and its department.yaml."""
+    related: list[tuple[str, str, bytes]] = []
+    if document.settings is not None:
+        related.append(("settings", str(document.settings.path), document.settings.path.read_bytes()))
+    if document.kind == "self-evaluation" and document.sibling is not None:
+        related.append(("sibling", str(document.sibling.path), document.sibling.path.read_bytes()))
+    return tuple(related)
+
+
+def _sibling(path: Path, source: Source) -> Sibling:
+    return Sibling(path, source, parse_model(source, DOCUMENT_KINDS[path.name]))
+
+
+def _link(ctx: CheckContext, document: Document, sibling: Sibling | None) -> None:
+    """Give the self-evaluation what its declaration states; note conflicts for both files."""
+    if sibling is None:
+        return
+    if sibling.model is None:
+        ctx.sibling_broken = True
+        return
+    if isinstance(document.model, SelfEvaluation) and isinstance(sibling.model, Declaration):
+        ctx.chain = chain.link(document.model, sibling.model)
+        document.model = ctx.document = ctx.chain.evaluation
+    elif isinstance(document.model, Declaration) and isinstance(sibling.model, SelfEvaluation):
+        ctx.chain = chain.link(sibling.model, document.model)
 
 
 def _folder_year(path: Path) -> int | None:
@@ -135,11 +231,13 @@ class ValidationResult:
     documents: list[Document]
     departments: list[LoadedDepartment]
     unknown: list[Path]
+    settings: list[LoadedSettings] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
         findings = [f for d in self.documents for f in d.findings]
         findings += [f for d in self.departments for f in d.source.findings]
+        findings += [f for s in self.settings for f in s.source.findings]
         return sorted(findings, key=Finding.sort_key)
 
 
@@ -152,7 +250,10 @@ def validate(paths: Iterable[Path]) -> ValidationResult:
             documents.append(loader.load_document(path))
         elif path.name == DEPARTMENT_FILE:
             loader.load_department(path)
+        elif path.name == SETTINGS_FILE:
+            loader.load_settings(path)
         else:
             unknown.append(path)
     departments = [d for d in loader.departments.values() if d is not None]
-    return ValidationResult(documents, departments, unknown)
+    settings = [s for s in loader.settings.values() if s is not None]
+    return ValidationResult(documents, departments, unknown, settings)

@@ -1,25 +1,32 @@
-"""Author prose that references data (`{{ 收入.合计 }}`), rendered in a Jinja sandbox.
+"""Author prose that references data (`{{ 收入.合计 }}`), evaluated in a Jinja sandbox.
 
-Text without template syntax is returned as is. A reference that fails (unknown name, syntax
-error, anything the sandbox refuses) leaves the text literal and records a finding, so a typo is
-never printed as a blank.
+Only `{{ … }}` holding a data reference — names joined by `.` or `[…]` — is evaluated; the text
+around it, and `{% … %}` or `{# … #}`, is printed exactly as written (the latter with a warning,
+W504, since its author probably expected it to do something). A reference that fails (unknown
+name, bad syntax, a call, a filter, an operator, an internal attribute, anything the sandbox
+refuses) leaves the whole text literal and records a finding, so a typo is never printed as a
+blank and nothing the author writes is executed.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, Undefined, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import derive
 from .format import money, pct
 from .model import Declaration, SelfEvaluation
 
-_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
+_REFERENCE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_STATEMENT = re.compile(r"\{%|\{#")
+_HOW = "正文中只能用 {{ 键.键 }} 引用数据，如 {{ 收入.合计 }}"
 
 
 class _Percent(Decimal):
@@ -34,39 +41,129 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-_ENVIRONMENT = ImmutableSandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, finalize=_finalize, keep_trailing_newline=True
-)
+_ENVIRONMENT = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+_ENVIRONMENT.globals.clear()  # no range, lipsum, cycler, joiner, namespace, dict: only the data
+
+
+class ReferenceProblem(Exception):
+    """A reference that cannot be printed: its finding code and Chinese message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class ProseRenderer:
     def __init__(self, namespace: dict[str, Any]) -> None:
         self.namespace = namespace
-        self.problems: list[tuple[tuple, str, str]] = []  # (path, code, message)
+        self.problems: list[tuple[tuple, str, str]] = []  # (path, code, message); W… are warnings
 
     def render(self, text: str, path: tuple = ()) -> str:
-        if not text or not _TEMPLATE_SYNTAX.search(text):
+        if not text or "{" not in text:
+            return text
+        if _STATEMENT.search(text):
+            self.problems.append((path, "W504", f"“{{% … %}}”和“{{# … #}}”不会执行，按原文印出；{_HOW}"))
+        if "{{" not in text:
             return text
         try:
-            return _ENVIRONMENT.from_string(text).render(self.namespace)
-        except TemplateSyntaxError as exc:
-            self.problems.append((path, "E502", f"数据引用写法有误：{exc.message}"))
-        except UndefinedError as exc:
-            self.problems.append((path, "E501", f"引用了不存在的数据：{_undefined_name(exc)}"))
-        except SecurityError:
-            self.problems.append((path, "E503", "数据引用中含有不允许的操作（只能引用数据，如 {{ 收入.合计 }}）"))
-        except TemplateError as exc:
-            self.problems.append((path, "E502", f"数据引用无法计算：{exc.message}"))
-        except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError) as exc:
-            self.problems.append((path, "E502", f"数据引用无法计算：{exc}"))
-        return text
+            return _REFERENCE.sub(lambda match: self._reference(match.group(1)), _closed(text))
+        except ReferenceProblem as exc:
+            self.problems.append((path, exc.code, exc.message))
+            return text
+
+    def _reference(self, expression: str) -> str:
+        value = _evaluate(expression, self.namespace)
+        if isinstance(value, dict | list):
+            raise ReferenceProblem("E502", f"“{expression.strip()}”是一组数据，请引用其中的一项，如 {{{{ 收入.合计 }}}}")
+        if value is None:
+            raise ReferenceProblem("E501", f"引用的数据“{expression.strip()}”没有填写")
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            raise ReferenceProblem("E503", f"“{expression.strip()}”不是数据；{_HOW}")
+        return str(_finalize(value))
+
+
+def _closed(text: str) -> str:
+    """E502 when a `{{` has no `}}` after it."""
+    if "{{" in _REFERENCE.sub("", text):
+        raise ReferenceProblem("E502", f"数据引用缺少“}}}}”；{_HOW}")
+    return text
+
+
+def _evaluate(expression: str, namespace: dict[str, Any]) -> Any:
+    check_reference(expression)
+    try:
+        value = _compiled(expression)(**namespace)
+        if isinstance(value, Undefined):
+            str(value)  # raises why it is undefined
+        return value
+    except SecurityError as exc:
+        raise ReferenceProblem("E503", f"“{expression.strip()}”访问了不允许的属性；{_HOW}") from exc
+    except UndefinedError as exc:
+        raise _undefined(expression, exc) from exc
+    except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, KeyError,
+            IndexError) as exc:
+        raise ReferenceProblem("E502", f"数据引用“{expression.strip()}”无法计算：{exc}") from exc
+
+
+@lru_cache(maxsize=256)
+def _compiled(expression: str):
+    return _ENVIRONMENT.compile_expression(expression, undefined_to_none=False)
+
+
+def check_reference(expression: str) -> None:
+    """Refuses, before anything runs, all but a data reference: names joined by `.` or `[…]`."""
+    try:
+        parser = Parser(_ENVIRONMENT, expression, state="variable")
+        node = parser.parse_expression()
+        if not parser.stream.eos:
+            parser.fail(f"unexpected '{parser.stream.current.value}'")
+    except TemplateSyntaxError as exc:
+        raise ReferenceProblem(
+            "E502", f"数据引用“{{{{{expression}}}}}”写法有误（{exc.message}）；{_HOW}") from exc
+    problem = _not_a_reference(node)
+    if problem:
+        raise ReferenceProblem("E503", f"数据引用“{{{{{expression}}}}}”中含有不允许的操作：{problem}；{_HOW}")
+
+
+def _not_a_reference(node: nodes.Node) -> str:
+    """What in `node` is more than a data reference ("" when nothing is)."""
+    while True:
+        if isinstance(node, nodes.Name):
+            return "内部名称" if node.name.startswith("_") else ""
+        if isinstance(node, nodes.Getattr):
+            if node.attr.startswith("_"):
+                return f"内部属性“{node.attr}”"
+        elif isinstance(node, nodes.Getitem):
+            key = node.arg.value if isinstance(node.arg, nodes.Const) else None
+            if isinstance(key, bool) or not isinstance(key, str | int):
+                return "方括号中只能写键名或序号"
+            if isinstance(key, str) and key.startswith("_"):
+                return f"内部属性“{key}”"
+        else:
+            return _KINDS.get(type(node).__name__, "只能引用数据，不能计算")
+        node = node.node
+
+
+_KINDS = {"Call": "调用函数", "Filter": "过滤器（|）", "Test": "测试（is）", "Const": "直接写出的值",
+          "Mod": "格式化（%）", "CondExpr": "条件表达式"}
+
+
+def _undefined(expression: str, exc: UndefinedError) -> ReferenceProblem:
+    if "unsafe" in (exc.message or ""):  # the sandbox's refusal, carried by an Undefined
+        return ReferenceProblem("E503", f"“{expression.strip()}”访问了不允许的属性；{_HOW}")
+    missing = _undefined_name(exc)
+    detail = f"（没有“{missing}”）" if missing and missing != expression.strip() else ""
+    return ReferenceProblem("E501", f"引用了不存在的数据“{expression.strip()}”{detail}")
 
 
 def _undefined_name(exc: UndefinedError) -> str:
-    match = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", exc.message or "")
-    if match:
-        return match.group(1) or match.group(2)
-    return exc.message or ""
+    match = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'|has no element (-?\d+)", exc.message or "")
+    if match is None:
+        return ""
+    if match.group(3) is not None:
+        return f"序号 {match.group(3)} 的项"
+    return match.group(1) or match.group(2)
 
 
 def namespace(document: Declaration | SelfEvaluation) -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import Declaration, Department, SelfEvaluation
+from .model import Declaration, Department, SelfEvaluation, Settings
 
 SCHEMAS = {
     "declaration": Declaration,
     "self-evaluation": SelfEvaluation,
     "department": Department,
+    "settings": Settings,
 }
 
 

@@ -26,8 +26,13 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 _YAML11_BOOLS = {
     w for word in ("yes", "no", "on", "off", "y", "n") for w in (word, word.title(), word.upper())
 }
-# Characters XML 1.0 forbids: they cannot appear in a .docx or an XHTML document.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids (they cannot appear in a .docx or an XHTML document), lone UTF-16
+# surrogates (a `\ud840` escape; UTF-8 cannot encode them) and DEL/C1 controls, which YAML refuses
+# when typed into the file and which no font draws.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# An escape in a double-quoted scalar (`\\` pairs are consumed, so `\\x01` is not an escape).
+_ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_SHORT_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "v": "\x0b", "f": "\x0c", "e": "\x1b", "N": "\x85"}
 # Tags the resolver gives plain nodes (and their explicit `!!str` forms). Any other tag, even one
 # under the standard prefix such as `!!python/object:os.system`, is refused.
 _PLAIN_TAGS = {
@@ -82,6 +87,50 @@ class _TooLarge(Exception):
     pass
 
 
+class _LimitExceeded(Exception):
+    """Raised while composing, before the rest of an oversized file is even read."""
+
+    def __init__(self, code: str, message: str, mark: yaml.Mark) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.position = Position(mark.line + 1, mark.column + 1)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """Composes at most MAX_NODES nodes and MAX_DEPTH levels.
+
+    The plain composer builds every node of the file first: a 5 MB flow list of 2 million items
+    took 46 s and 1.5 GB before the walker's count could refuse it. Counting here stops at once.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.nodes = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _LimitExceeded("E106", f"节点数超过上限 {MAX_NODES}（文件中的键、值或列表项过多）",
+                                 self.peek_event().start_mark)
+        if self.depth > MAX_DEPTH:
+            raise _LimitExceeded("E107", f"嵌套层级过深（上限 {MAX_DEPTH} 层）", self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def load_file(path: FsPath | str, display: str | None = None) -> Source:
     path = FsPath(path)
     name = display or str(path)
@@ -111,7 +160,10 @@ def load_text(text: str, file: str, source: Source | None = None) -> Source:
     source = source or Source(file=file)
     source.text = text
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
+    except _LimitExceeded as exc:
+        source.findings.append(Finding(file, exc.position, Severity.ERROR, exc.code, exc.message))
+        return source
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
@@ -228,7 +280,7 @@ class _Walker:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._error("E102", key_node, "键必须是文字", path)
                 continue
-            key = key_node.value.strip()
+            key = self._allowed_text(key_node, path).strip()
             child = (*path, key)
             if key in seen:
                 first = seen[key].start_mark.line + 1
@@ -240,12 +292,22 @@ class _Walker:
             result[key] = self.convert(value_node, child, depth + 1)
         return result
 
+    def _allowed_text(self, node: yaml.ScalarNode, path: Path) -> str:
+        """The scalar's text; a character no document may hold is reported where it is written."""
+        bad = _XML_FORBIDDEN.search(node.value)
+        if bad is None:
+            return node.value
+        char = bad.group()
+        self.source.findings.append(Finding(
+            self.source.file, _char_position(self.source.text, node, char), Severity.ERROR, "E108",
+            _forbidden_message(char), path,
+        ))
+        return _XML_FORBIDDEN.sub("", node.value)
+
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
-        text = node.value
-        if _XML_FORBIDDEN.search(text):
-            bad = _XML_FORBIDDEN.search(text).group()
-            self._error("E108", node, f"含有文档中不允许的控制字符 U+{ord(bad):04X}，请删除", path)
-            return _XML_FORBIDDEN.sub("", text)
+        text = self._allowed_text(node, path)
+        if text != node.value:
+            return text
         if node.style is not None:  # quoted or block scalar: always text
             return text
         if text in _NULLS:
@@ -259,3 +321,30 @@ class _Walker:
                 path,
             )
         return text
+
+
+def _forbidden_message(char: str) -> str:
+    if "\ud800" <= char <= "\udfff":
+        return (f"含有单独的 UTF-16 代理码位 U+{ord(char):04X}（\\u 转义写错了？非 BMP 字符请直接写出该字，"
+                "或写成 \\U0002A6A5 这样的 8 位转义），请删除")
+    return f"含有文档中不允许的控制字符 U+{ord(char):04X}，请删除"
+
+
+def _char_position(text: str, node: yaml.Node, char: str) -> Position:
+    """Where `char` is written inside the node: typed as is, or as an escape (`\\x01`, `\\u0001`, `\\b`)."""
+    start = node.start_mark
+    written = text[start.index : node.end_mark.index]
+    offset = written.find(char)
+    if offset < 0:
+        offset = next((m.start() for m in _ESCAPE.finditer(written) if _unescape(m) == char), 0)
+    before = written[:offset]
+    if "\n" not in before:
+        return Position(start.line + 1, start.column + offset + 1)
+    return Position(start.line + before.count("\n") + 1, offset - before.rfind("\n"))
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2) or match.group(3)
+    if code:
+        return chr(int(code, 16))
+    return _SHORT_ESCAPES.get(match.group(4), "")

@@ -150,14 +150,16 @@ def test_schema(runner: CliRunner) -> None:
     written = sorted(Path("out").iterdir())
     assert [p.name for p in written] == [
         "declaration.schema.json", "department.schema.json", "self-evaluation.schema.json",
+        "settings.schema.json",
     ]
-    expected_keys = {"declaration": "预算整体情况", "self-evaluation": "基本情况", "department": "部门名称"}
+    expected_keys = {"declaration": "预算整体情况", "self-evaluation": "基本情况", "department": "部门名称",
+                     "settings": "评分"}
     for path in written:
         text = path.read_text(encoding="utf-8")
         schema = json.loads(text)
         assert schema["$schema"].startswith("https://json-schema.org/")
         assert expected_keys[path.name.removesuffix(".schema.json")] in schema["properties"]
-        assert "部门名称" in text  # written as Chinese, not \u escapes
+        assert expected_keys[path.name.removesuffix(".schema.json")] in text  # Chinese, not \u escapes
         assert f"已写入 {path}" in result.output
 
 

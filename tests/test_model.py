@@ -63,7 +63,7 @@ BAD = [
                  id="text-given-list"),
     pytest.param(DECL, "部门名称: 广州市番禺区融媒体中心", "部门名称:\n  名称: 融媒体中心", "E003", 2, 3,
                  "应为文字", id="text-given-mapping"),
-    pytest.param(SELF, "  - 细化绩效目标", "  - [细化绩效目标]", "E003", 97, 5, "应为文字",
+    pytest.param(SELF, "  - 细化绩效目标", "  - [细化绩效目标]", "E003", 103, 5, "应为文字",
                  id="list-item-given-list"),
     pytest.param(DECL, LEVELS_SECTION, "  按预算级次划分: 10112.30\n", "E004", 13, 12,
                  "应为映射", id="section-given-text"),
@@ -73,7 +73,7 @@ BAD = [
     pytest.param(DECL, "年度重点工作任务:\n  - 名称: 机构运行辅助经费\n    主要实施内容: 保障编外人员工资\n"
                  "    拟投入的资金: 968.19\n    期望达到的目标: 保障机构正常运转\n",
                  "年度重点工作任务: []\n", "E005", 17, 11, "至少需要填写一项", id="empty-required-list"),
-    pytest.param(SELF, "存在的主要问题:\n  - 绩效目标设置不够细化\n", "存在的主要问题:\n", "E004", 94, 9,
+    pytest.param(SELF, "存在的主要问题:\n  - 绩效目标设置不够细化\n", "存在的主要问题:\n", "E004", 100, 9,
                  "应为列表", id="null-required-list"),
 ]
 

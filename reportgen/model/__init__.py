@@ -3,5 +3,6 @@
 from .declaration import Declaration
 from .department import Department
 from .self_evaluation import SelfEvaluation
+from .settings import Settings
 
-__all__ = ["Declaration", "Department", "SelfEvaluation"]
+__all__ = ["Declaration", "Department", "SelfEvaluation", "Settings"]

@@ -9,6 +9,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+# A value the author still has to fill in (written by `reportgen new`); reported by validate.
+PLACEHOLDER = "待填写"
+
 # re.ASCII: \d must not match full-width or other Unicode digits (those get a hint instead).
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?", re.ASCII)
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
@@ -71,6 +74,13 @@ def _count(value: Any) -> int:
     return int(number)
 
 
+def _points(value: Any) -> Decimal:
+    number = parse_decimal(value, unit="分")
+    if number < 0:
+        raise ValueError(f"分值不能为负数：{value}")
+    return number
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("应为文字")
@@ -85,6 +95,9 @@ Money = Annotated[
 Percent = Annotated[
     Decimal, BeforeValidator(_percent),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "description": "百分比，如 27.29%"}),
+]
+Points = Annotated[
+    Decimal, BeforeValidator(_points), WithJsonSchema({**_NUMBER_SCHEMA, "description": "分值（分）"})
 ]
 Count = Annotated[int, BeforeValidator(_count), WithJsonSchema({"type": "integer", "minimum": 0})]
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"})]
@@ -116,12 +129,25 @@ class Indicator(Model):
 
 
 class EvaluatedIndicator(Indicator):
-    """An indicator of the self-evaluation: the target and what was achieved."""
+    """An indicator of the self-evaluation: the target and what was achieved.
 
+    The target may be left out when the year's declaration states it (it is taken from there).
+    """
+
+    target: Text | None = Field(
+        None, alias="年度指标值", description="同年度申报表中有该指标时可不填，取自申报表"
+    )
     actual: Text | None = Field(None, alias="实际完成值")
-    points: Annotated[Decimal, BeforeValidator(_money)] | None = Field(None, alias="分值")
-    band: Text | None = Field(None, alias="完成档次", description="定性指标：达成年度指标 / 部分达成并具有一定效果 / 未达成且效果较差")
-    band_percent: Percent | None = Field(None, alias="档内得分比例")
+    points: Points | None = Field(
+        None, alias="分值", description="可不填：同一一级指标下未填分值的指标平分剩余分值"
+    )
+    band: Text | None = Field(
+        None, alias="完成档次",
+        description="定性指标：达成年度指标 / 部分达成并具有一定效果 / 未达成且效果较差",
+    )
+    band_percent: Percent | None = Field(
+        None, alias="档内得分比例", description="定性指标得分占分值的比例，须在所选档次范围内，如 90%"
+    )
     deviation_reason: Text | None = Field(None, alias="偏差原因分析及改进措施")
 
 

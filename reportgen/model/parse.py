@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..findings import Path
 from ..source import Source
+from .common import PLACEHOLDER
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -22,6 +23,10 @@ def parse_model(source: Source, model_class: type[M]) -> M | None:
     if not isinstance(source.data, dict):
         source.findings.append(source.finding("E004", "文件内容应为“键: 值”形式的映射"))
         return None
+    placeholders = set(find_placeholders(source.data))
+    for path in sorted(placeholders, key=lambda p: source.position(p)):
+        source.findings.append(source.finding(
+            "E007", f"尚未填写：请把“{PLACEHOLDER}”改为实际内容", path))
     try:
         return model_class.model_validate(source.data)
     except ValidationError as exc:
@@ -30,8 +35,21 @@ def parse_model(source: Source, model_class: type[M]) -> M | None:
         for error in errors:
             if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
                 continue  # the unknown key's E002 already names it: one mistake, one finding
+            if tuple(error["loc"]) in placeholders:
+                continue  # “待填写” in a number field: E007 already says so
             source.findings.append(_finding(source, model_class, error))
         return None
+
+
+def find_placeholders(data: Any, path: Path = ()) -> list[Path]:
+    """Where the author still has to fill in a value (`待填写`, written by `reportgen new`)."""
+    if isinstance(data, str):
+        return [path] if data.strip() == PLACEHOLDER else []
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in find_placeholders(value, (*path, key))]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in find_placeholders(value, (*path, i))]
+    return []
 
 
 def _misspelt_keys(model_class: type[BaseModel], errors: list[Any]) -> set[Path]:

@@ -17,6 +17,8 @@ from .common import (
     Year,
 )
 
+_FROM_DECLARATION = "同年度申报表中有同名任务时可不填，取自申报表"
+
 
 class StaffPart(Model):
     category: Text = Field(alias="类别")
@@ -110,6 +112,9 @@ class Budget(Model):
     initial: Money | None = Field(None, alias="年初预算数")
     adjusted: Money = Field(alias="全年预算数")
     stated_execution_rate: Percent | None = Field(None, alias="预算执行率")
+    reason: Text | None = Field(
+        None, alias="执行率偏差原因", description="预算执行率低于设定下限（默认 90%）时必填"
+    )
 
 
 class Finances(Model):
@@ -155,8 +160,15 @@ class Conclusion(Model):
 
 
 class TaskOutcome(KeyTask):
-    """A row of the 任务完成情况 table."""
+    """A row of the 任务完成情况 table; what the declaration states may be left out."""
 
+    content: Text | None = Field(None, alias="主要实施内容", description=_FROM_DECLARATION)
+    funds: Money | None = Field(
+        None, alias="拟投入的资金", description=f"拟投入的资金（万元）；{_FROM_DECLARATION}"
+    )
+    goal: Text | None = Field(
+        None, alias="期望达到的目标", description=f"期望达到的目标（概述）；{_FROM_DECLARATION}"
+    )
     outcome: Prose = Field(alias="完成情况")
 
 

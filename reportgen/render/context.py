@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .. import derive
+from .. import derive, scoring
 from ..format import chinese_number, money, ordinal_phrase, pct
-from ..model import Declaration, Department, SelfEvaluation
+from ..model import Declaration, Department, SelfEvaluation, Settings
 from ..model.common import Indicator
 from ..prose import ProseRenderer
 from ..taxonomy import Taxonomy
@@ -35,6 +35,8 @@ class Cell:
     colspan: int = 1
     numeric: bool = False
     label: bool = False  # a category cell (一级/二级): centred
+    value: Decimal | None = None  # the number behind the text, for spreadsheets
+    number_format: str = ""  # its spreadsheet format, e.g. #,##0.00 (万元) or 0.00% (value a fraction)
 
 
 @dataclass
@@ -102,10 +104,18 @@ def _signed_change(value: Decimal, up: str, down: str) -> str:
 # --- indicator tables -----------------------------------------------------------------------
 
 
+IndicatorKey = tuple[str, str, int]  # (一级, 二级, index)
+
+
 def indicator_rows(
-    indicators: dict[str, dict[str, list[Indicator]]], taxonomy: Taxonomy, columns: list[str]
+    indicators: dict[str, dict[str, list[Indicator]]], taxonomy: Taxonomy, columns: list[str],
+    overrides: dict[IndicatorKey, dict[str, Cell]] | None = None,
 ) -> list[list[Cell]]:
-    """Rows of 一级/二级/三级 with merged cells; every 二级 of the preset is printed."""
+    """Rows of 一级/二级/三级 with merged cells; every 二级 of the preset is printed.
+
+    `overrides` gives cells of some columns for an indicator (its score in the 自评表).
+    """
+    overrides = overrides or {}
     rows: list[list[Cell]] = []
     firsts = list(taxonomy.levels) + [f for f in indicators if f not in taxonomy.levels]
     for first in firsts:
@@ -115,8 +125,9 @@ def indicator_rows(
         for second in seconds:
             items = seconds_given.get(second) or []
             second_row = len(rows)
-            for item in items or [None]:
-                rows.append([Cell(""), Cell(""), *_indicator_cells(item, columns)])
+            for i, item in enumerate(items or [None]):
+                cells = _indicator_cells(item, columns, overrides.get((first, second, i), {}))
+                rows.append([Cell(""), Cell(""), *cells])
             rows[second_row][1] = Cell(second, rowspan=len(items) or 1, label=True)
             for covered in rows[second_row + 1 :]:
                 covered[1] = Cell("", rowspan=0)
@@ -126,18 +137,19 @@ def indicator_rows(
     return rows
 
 
-def _indicator_cells(item: Indicator | None, columns: list[str]) -> list[Cell]:
+def _indicator_cells(item: Indicator | None, columns: list[str], overrides: dict[str, Cell]
+                     ) -> list[Cell]:
     if item is None:
         return [Cell("") for _ in columns]
     values = {
         "三级指标": item.name,
         "实施周期指标值": item.period_target or "",
-        "年度指标值": item.target,
-        "指标值": item.target,
+        "年度指标值": item.target or "",
+        "指标值": item.target or "",
         "实际完成值": getattr(item, "actual", None) or "",
         "偏差原因分析及改进措施": getattr(item, "deviation_reason", None) or "",
     }
-    return [Cell(values.get(column, "")) for column in columns]
+    return [overrides.get(column) or Cell(values.get(column, "")) for column in columns]
 
 
 def budget_row(cells: list[str], *, header: bool = False, total: bool = False) -> dict[str, Any]:
@@ -192,8 +204,8 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
 
 
 def self_evaluation_context(doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                            prose: ProseRenderer) -> dict[str, Any]:
-    builder = _ReportBuilder(doc, department, taxonomy, prose)
+                            prose: ProseRenderer, settings: Settings | None = None) -> dict[str, Any]:
+    builder = _ReportBuilder(doc, department, taxonomy, prose, settings or Settings())
     builder.build()
     title = f"{doc.department}{doc.year}年部门整体支出绩效自评报告"
     return {
@@ -213,12 +225,14 @@ class _ReportBuilder:
     """Writes the report's sections in the seed's order."""
 
     def __init__(self, doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                 prose: ProseRenderer) -> None:
+                 prose: ProseRenderer, settings: Settings) -> None:
         self.doc = doc
         self.department = department
         self.taxonomy = taxonomy
         self.prose = prose
+        self.settings = settings.scoring
         self.figures = derive.self_evaluation_figures(doc)
+        self.card = scoring.score(doc, self.settings)
         self.outline = Outline()
         self.name = department.display_name if department else doc.department
 
@@ -321,8 +335,10 @@ class _ReportBuilder:
         base = ("基本情况", "年度总体工作")
         o.at(base)
         o.heading(2, "年度总体工作和重点工作任务")
+        o.at((*base, "部门履职总体目标"))
         o.heading(3, "部门履职总体目标")
         o.paragraphs(self.text(work.mission, (*base, "部门履职总体目标")))
+        o.at((*base, "年度总体工作完成情况"))
         o.heading(3, "年度总体工作完成情况")
         o.paragraphs(self.text(work.summary, (*base, "年度总体工作完成情况")))
         for a, area in enumerate(work.areas):
@@ -426,16 +442,28 @@ class _ReportBuilder:
         o.heading(2, "自评结论综述")
         sentence = (f"{self.doc.year}年{self.name}全年预算数{money(budget.adjusted)}万元，"
                     f"执行数{money(self.figures.expenditure_total)}万元，完成预算{pct(self.figures.execution_rate)}。")
+        clauses = []
         if c.project_groups:
-            sentence += "组织单位整体支出自评，" + "，".join(
+            clauses.append("组织单位整体支出自评，" + "，".join(
                 f"涉及{g.kind}{g.count}个，{'共' if i == 0 else ''}涉及{g.funds_name}{money(g.funds)}万元"
                 for i, g in enumerate(c.project_groups)
-            )
-            if c.stated_score is not None:
-                sentence += f"，整体支出绩效自评得分{c.stated_score}分"
-            sentence += "。"
+            ))
+        score = self.score_phrase()
+        if score:
+            clauses.append(score)
+        if clauses:
+            sentence += "，".join(clauses) + "。"
         o.paragraph(sentence + (self.text(c.assessment, ("综合评价分析", "自评结论", "评价")) or [""])[0])
         o.paragraphs(self.text(c.assessment, ("综合评价分析", "自评结论", "评价"))[1:])
+
+    def score_phrase(self) -> str:
+        """The computed score and grade once the 自评表 is complete; else the stated score."""
+        if self.card.complete:
+            decimals = self.settings.total_decimals
+            total = f"{derive.quantize(self.card.total, decimals):.{decimals}f}"
+            return f"整体支出绩效自评得分{total}分，自评等级为“{self.card.grade}”"
+        stated = self.doc.analysis.conclusion.stated_score
+        return f"整体支出绩效自评得分{stated}分" if stated is not None else ""
 
     def tasks(self) -> None:
         self.outline.at(("综合评价分析", "任务完成情况"))
@@ -443,8 +471,8 @@ class _ReportBuilder:
         rows = []
         for i, task in enumerate(self.doc.analysis.tasks):
             outcome = "\n".join(self.text(task.outcome, ("综合评价分析", "任务完成情况", i, "完成情况")))
-            rows.append([Cell(f"任务{i + 1}：{task.name}"), Cell(task.content), Cell(money(task.funds), numeric=True),
-                         Cell(task.goal), Cell(outcome)])
+            rows.append([Cell(f"任务{i + 1}：{task.name}"), Cell(task.content or ""),
+                         Cell(money(task.funds), numeric=True), Cell(task.goal or ""), Cell(outcome)])
         self.outline.table(Table(
             "tasks", ["名称", "主要实施内容", "拟投入的资金（万元）", "期望达到的目标（概述）", "完成情况"],
             [12, 13, 13, 27, 35], rows,
@@ -465,19 +493,7 @@ class _ReportBuilder:
     # 五、附件 ------------------------------------------------------------------------------
 
     def annex(self) -> dict[str, Any]:
-        """The 自评表 as far as the data goes; scores come from the scoring stage."""
-        budget = self.doc.background.finances.budget
-        columns = ["三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
-        return {
-            "title": "部门整体支出绩效自评表",
-            "money_row": {
-                "initial": money(budget.initial) if budget.initial is not None else "",
-                "adjusted": money(budget.adjusted),
-                "executed": money(self.figures.expenditure_total),
-                "rate": pct(self.figures.execution_rate),
-            },
-            "indicator_table": Table(
-                "annex-indicators", ["一级指标", "二级指标", *columns], [9, 11, 20, 12, 12, 7, 7, 22],
-                indicator_rows(self.doc.indicators, self.taxonomy, columns),
-            ),
-        }
+        """The 自评表: money block, indicator block with scores, total and grade."""
+        from .annex import annex
+
+        return annex(self.doc, self.card, self.settings, self.taxonomy)

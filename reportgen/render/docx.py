@@ -64,17 +64,9 @@ def _block(template: DocxTemplate, block) -> dict[str, Any]:
 
 def _annex(template: DocxTemplate, annex: dict[str, Any]):
     subdoc = template.new_subdoc()
-    money = annex["money_row"]
-    money_table = Table(
-        "annex-money",
-        ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"],
-        [22, 13, 13, 13, 13, 13, 13],
-        [[Cell("年度预算执行情况", label=True), Cell(money["initial"], numeric=True),
-          Cell(money["adjusted"], numeric=True), Cell(money["executed"], numeric=True),
-          Cell(""), Cell(money["rate"], numeric=True), Cell("")]],
-    )
-    add_table(subdoc, money_table, TYPE_WIDTH_MM["portrait"])
-    subdoc.add_paragraph("", style="表格文字")
+    # 单位：万元 is in the template, above this line.
+    subdoc.add_paragraph(f"部门名称：{annex['department']}　　年度：{annex['year']}年", style="表格文字")
+    add_table(subdoc, annex["money_table"], TYPE_WIDTH_MM["portrait"])
     add_table(subdoc, annex["indicator_table"], TYPE_WIDTH_MM["portrait"])
     return subdoc
 

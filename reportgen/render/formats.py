@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..documents import Document, Loader
+from ..documents import Document, Loader, Related
 from .html import TEMPLATES, document_context, render_html
 
-FORMATS = ("html", "pdf", "docx")
-SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
+FORMATS = ("html", "pdf", "docx", "xlsx")
+SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx"}
 
 # The template files each format draws on, relative to the templates folder (for input hashes).
 TEMPLATE_FILES = {
     "html": ("style.css", "html/base.html", "html/tables.html", "html/{kind}.html"),
     "pdf": ("style.css", "html/base.html", "html/tables.html", "html/{kind}.html"),
     "docx": ("word/{kind}.docx",),
+    "xlsx": (),  # laid out in code (render/xlsx.py)
 }
 
 
@@ -41,11 +42,16 @@ def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES
         if fmt == "pdf":
             from .pdf import render_pdf
 
-            return render_pdf(render_html(context, templates=templates), templates=templates)
+            return render_pdf(render_html(context, templates=templates), templates=templates,
+                              sources=content_sources(document))
         if fmt == "docx":
             from .docx import render_docx
 
             return render_docx(context, templates=templates)
+        if fmt == "xlsx":
+            from .xlsx import render_xlsx
+
+            return render_xlsx(context)
     except MissingFontError as exc:
         raise RenderError(str(exc)) from exc
     except TemplateError as exc:
@@ -54,6 +60,12 @@ def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES
     except OSError as exc:
         raise RenderError(f"无法读取模板：{exc.filename or exc}") from exc
     raise ValueError(f"unknown format {fmt}")
+
+
+def content_sources(document: Document) -> list:
+    """The YAML files whose text is printed: the document, its department.yaml, its declaration."""
+    related = (document.department, document.sibling)
+    return [document.source, *(r.source for r in related if r is not None)]
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class RenderJob:
     department_text: bytes | None
     fmt: str
     templates: str
+    related: Related = ()  # settings.yaml and, for a self-evaluation, its declaration
 
 
 def run_job(job: RenderJob) -> bytes:
@@ -73,6 +86,7 @@ def run_job(job: RenderJob) -> bytes:
     document = Loader().load_from_bytes(
         Path(job.document_path), job.document_text,
         Path(job.department_path) if job.department_path else None, job.department_text,
+        job.related,
     )
     if not document.ok:
         raise RenderError("文档有错误，无法生成")

@@ -12,7 +12,6 @@ from markupsafe import Markup
 from ..documents import Document
 from ..format import money, pct
 from ..prose import ProseRenderer, namespace
-from ..taxonomy import load_preset
 from .context import declaration_context, self_evaluation_context
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -39,11 +38,12 @@ def document_context(document: Document) -> dict[str, Any]:
     department = document.department.model if document.department else None
     prose = ProseRenderer(namespace(model))
     if document.kind == "declaration":
-        context = declaration_context(model, department, load_preset(), prose)  # type: ignore[arg-type]
+        context = declaration_context(model, department, document.taxonomy, prose)  # type: ignore[arg-type]
         context["sources"] = {key: _where(document, "document", path)
                               for key, path in DECLARATION_SECTIONS.items()}
         return context
-    context = self_evaluation_context(model, department, load_preset(), prose)  # type: ignore[arg-type]
+    context = self_evaluation_context(model, department, document.taxonomy, prose,  # type: ignore[arg-type]
+                                      document.scoring_settings)
     for block in context["blocks"]:
         block.source = _where(document, *block.origin) if block.origin else ""
     return context
@@ -70,4 +70,5 @@ def render_html(context: dict[str, Any], *, templates: Path = TEMPLATES, draft: 
     env = environment(templates)
     css = (templates / "style.css").read_text(encoding="utf-8")
     template = env.get_template(f"{context['kind']}.html")
-    return template.render(**context, css=Markup(css), draft=draft)  # our own stylesheet, trusted
+    return template.render(**context, css=Markup(css), draft=draft,  # our own stylesheet, trusted
+                           head=Markup(head))  # the caller's own markup, trusted

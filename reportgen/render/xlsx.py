@@ -1,0 +1,201 @@
+"""Document → spreadsheet (.xlsx) through openpyxl, from the same tables as HTML and Word.
+
+The declaration gives its indicator table; the self-evaluation its 自评表 (money block and
+indicator block with scores, total and grade). Numbers are written as numbers (Decimal, never
+float) with the forms' formats; merged 一级/二级 cells are merged ranges; the indicator header
+row repeats on every printed page; pages are A4, fitted to the width.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .context import Cell, Table
+
+FONT = "宋体"
+HEADING_FONT = "黑体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CHARS_PER_PERCENT = 1.0  # column width (characters) per percent of the table width
+LINE_HEIGHT = 14.5  # points per line of 11 pt text
+
+
+def render_xlsx(context: dict[str, Any]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    if context["kind"] == "declaration":
+        _declaration_sheet(sheet, context)
+    else:
+        _annex_sheet(sheet, context["annex"])
+    workbook.properties.title = context["pdf_title"]
+    workbook.properties.creator = context["department"]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- sheets ------------------------------------------------------------------------------------
+
+
+def _declaration_sheet(sheet: Worksheet, context: dict[str, Any]) -> None:
+    table: Table = context["indicator_table"]
+    sheet.title = "绩效指标"
+    width = len(table.widths)
+    _title(sheet, 1, width, f"{context['department']}{context['year']}年部门整体预算绩效目标申报表（绩效指标）",
+           table.widths)
+    _line(sheet, 2, [(f"部门名称：{context['department']}", width - 1), (f"年度：{context['year']}年", 1)])
+    header = 3
+    _write_table(sheet, table, header, [1] * width)
+    _page_setup(sheet, table.widths, header)
+
+
+def _annex_sheet(sheet: Worksheet, annex: dict[str, Any]) -> None:
+    money: Table = annex["money_table"]
+    indicators: Table = annex["indicator_table"]
+    sheet.title = "自评表"
+    width = len(indicators.widths)  # the grid: the indicator block's columns
+    _title(sheet, 1, width, annex["title"], indicators.widths)
+    _line(sheet, 2, [(f"部门名称：{annex['department']}", 4), (f"年度：{annex['year']}年", 2),
+                     (f"单位：{annex['unit']}", 2)])
+    # The money block's first column (its label) spans the grid's 一级 and 二级 columns.
+    after_money = _write_table(sheet, money, 3, [2] + [1] * (len(money.widths) - 1))
+    header = after_money + 1  # one blank row between the blocks
+    _write_table(sheet, indicators, header, [1] * width)
+    _page_setup(sheet, indicators.widths, header + len(indicators.header_rows))
+
+
+def _title(sheet: Worksheet, row: int, width: int, text: str, table_widths: list[int]) -> None:
+    size = 16
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    cell = sheet.cell(row, 1, text)
+    cell.font = Font(name=HEADING_FONT, size=size)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    lines = _lines(text, _chars(sum(table_widths)) * 11 / size)
+    sheet.row_dimensions[row].height = lines * size * 1.4 + 8
+
+
+def _line(sheet: Worksheet, row: int, parts: list[tuple[str, int]]) -> None:
+    """A line of labels above a table, each spanning some grid columns; the last flush right."""
+    column = 1
+    for i, (text, span) in enumerate(parts):
+        if span > 1:
+            sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + span - 1)
+        cell = sheet.cell(row, column, text)
+        cell.font = Font(name=FONT, size=11)
+        cell.alignment = Alignment(horizontal="right" if i == len(parts) - 1 and i else "left",
+                                   vertical="center")
+        column += span
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def _write_table(sheet: Worksheet, table: Table, top: int, spans: Sequence[int]) -> int:
+    """Header rows, then the rows, from row `top`; returns the row after the table."""
+    starts = [1 + sum(spans[:i]) for i in range(len(spans))]
+    headers = [*table.header_rows, [Cell(c) for c in table.columns]] if table.columns else []
+    rows = [(cells, True) for cells in headers] + [(cells, False) for cells in table.rows]
+    _borders(sheet, top, top + len(rows) - 1, sum(spans))
+    grid = [_chars(w) for w in _grid_widths(table.widths, spans)]
+    for offset, (cells, header) in enumerate(rows):
+        _write_row(sheet, top + offset, cells, starts, spans, header=header)
+        sheet.row_dimensions[top + offset].height = _row_height(cells, starts, spans, grid)
+    return top + len(rows)
+
+
+def _grid_widths(widths: list[int], spans: Sequence[int]) -> list[float]:
+    """Widths of the grid columns a table lies on (a logical column may span several)."""
+    return [w / span for w, span in zip(widths, spans, strict=True) for _ in range(span)]
+
+
+def _chars(width: float) -> float:
+    return round(width * CHARS_PER_PERCENT, 1)
+
+
+def _row_height(cells: list[Cell], starts: list[int], spans: Sequence[int], grid: list[float]) -> float:
+    """Spreadsheets do not grow a row for wrapped text on opening: the height is set here.
+
+    Cells merged over several rows do not count (the rows of their neighbours carry them).
+    """
+    lines = 1
+    column = 0
+    for cell in cells:
+        if cell.rowspan == 1:
+            first = starts[column] - 1
+            last = starts[column + cell.colspan - 1] - 1 + spans[column + cell.colspan - 1]
+            lines = max(lines, _lines(cell.text, sum(grid[first:last])))
+        column += cell.colspan
+    return round(lines * LINE_HEIGHT + 6, 1)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text takes in a column of `width` characters (CJK characters count two)."""
+    usable = max(width - 1.5, 1)
+    return sum(max(1, math.ceil(_display_width(part) / usable)) for part in (text or "").split("\n"))
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _borders(sheet: Worksheet, first: int, last: int, width: int) -> None:
+    """Every cell of the block, merged or not, gets its border (merged ranges need each cell)."""
+    for row in sheet.iter_rows(min_row=first, max_row=last, min_col=1, max_col=width):
+        for cell in row:
+            cell.border = BORDER
+
+
+def _write_row(sheet: Worksheet, row: int, cells: list[Cell], starts: list[int], spans: Sequence[int],
+               *, header: bool) -> None:
+    column = 0  # logical column
+    for cell in cells:
+        if cell.rowspan == 0:  # covered by a merge from above
+            column += cell.colspan
+            continue
+        first = starts[column]
+        last = starts[column + cell.colspan - 1] + spans[column + cell.colspan - 1] - 1
+        if cell.rowspan > 1 or last > first:
+            sheet.merge_cells(start_row=row, start_column=first, end_row=row + cell.rowspan - 1,
+                              end_column=last)
+        _fill(sheet.cell(row, first), cell, header=header)
+        column += cell.colspan
+
+
+def _fill(target, cell: Cell, *, header: bool) -> None:
+    if cell.value is not None:
+        target.value = cell.value
+        target.number_format = cell.number_format or "General"
+    else:
+        target.value = cell.text or None
+    bold = header or cell.label and cell.colspan > 1  # the total and grade rows
+    target.font = Font(name=HEADING_FONT if bold else FONT, size=11)
+    horizontal = "right" if cell.numeric else "center" if header or cell.label else "left"
+    target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+
+def _page_setup(sheet: Worksheet, widths: list[int], header_row: int) -> None:
+    for i, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = _chars(width)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.freeze_panes = f"A{header_row + 1}"
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages tall as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.6
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.8
