@@ -8,9 +8,11 @@ row repeats on every printed page; pages are A4, fitted to the width.
 
 from __future__ import annotations
 
+import datetime
 import io
 import math
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,8 +20,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from .context import Cell, Table
+from .docx import reproducible_zip
 
 FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -27,6 +31,9 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CHARS_PER_PERCENT = 1.0  # column width (characters) per percent of the table width
 LINE_HEIGHT = 14.5  # points per line of 11 pt text
+
+
+FIXED_TIME = datetime.datetime(2000, 1, 1)
 
 
 def render_xlsx(context: dict[str, Any]) -> bytes:
@@ -38,9 +45,12 @@ def render_xlsx(context: dict[str, Any]) -> bytes:
         _annex_sheet(sheet, context["annex"])
     workbook.properties.title = context["pdf_title"]
     workbook.properties.creator = context["department"]
+    # Fixed dates, so equal inputs give byte-identical workbooks: Workbook.save() stamps "now",
+    # so the writer is called directly.
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    return reproducible_zip(buffer.getvalue())
 
 
 # --- sheets ------------------------------------------------------------------------------------
