@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -75,6 +75,60 @@ def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedPro
     return time.perf_counter() - started, result
 
 
+class WorkerMemory(threading.Thread):
+    """Samples the peak resident size (VmHWM) of every process below `root`, the build's workers."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root = root
+        self.peak_kb = 0
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            for pid in self.descendants():
+                self.peak_kb = max(self.peak_kb, _status_kb(pid, "VmHWM"))
+            time.sleep(0.05)
+
+    def descendants(self) -> list[int]:
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+        found, frontier = [], [self.root]
+        while frontier:
+            children = [pid for pid, parent in parents.items() if parent in frontier]
+            found += children
+            frontier = children
+        return found
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def timed_build(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess, float]:
+    """Like timed(), also returning the peak memory of the busiest worker in MB."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = WorkerMemory(process.pid)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    sampler.running = False
+    sampler.join()
+    result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    return time.perf_counter() - started, result, sampler.peak_kb / 1024
+
+
 def per_format_times(folder: Path, sample: int) -> dict[str, float]:
     """Seconds per document and format, rendered in this process (after a warm-up)."""
     sys.path.insert(0, str(ROOT))
@@ -110,12 +164,8 @@ def main() -> None:
     validate_s, result = timed([*reportgen, "validate"], folder)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
-    started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    full_s, result = timed(env_build, folder)
+    full_s, result, peak_mb = timed_build(env_build, folder)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    del started, before
     print(f"  {result.stdout.strip().splitlines()[-1]}")
 
     noop_s, result = timed(env_build, folder)
