@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import multiprocessing
 import os
+import re
+import signal
 import sys
 import tempfile
 import time
@@ -33,8 +36,23 @@ LOCK = ".reportgen.lock"
 TITLES = {"declaration": "部门整体预算绩效目标申报表", "self-evaluation": "部门整体支出绩效自评报告"}
 
 
-class BuildLocked(Exception):
+class BuildError(Exception):
+    """The build cannot start; the message says why, in Chinese."""
+
+
+class BuildLocked(BuildError):
     """Another build holds the output folder."""
+
+
+_OS_PROBLEMS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "所在磁盘为只读",
+    errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EIO: "磁盘读写出错",
+}
+
+
+def os_problem(exc: OSError) -> str:
+    """Why a write failed, in words a staff member understands."""
+    return _OS_PROBLEMS.get(exc.errno or 0) or str(exc.strerror or exc)
 
 
 @dataclass
@@ -147,6 +165,18 @@ def load_manifest(out: Path) -> dict[str, dict]:
         return {}
 
 
+# write_atomic's temporary files: .<name>.<8 random characters>.tmp
+_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def remove_temporaries(out: Path) -> None:
+    """Temporary files a killed build left behind (the lock is held: nobody else writes here)."""
+    for path in out.rglob("*.tmp"):
+        if _TEMPORARY.match(path.name):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Temporary file in the same folder, fsync, rename: the old file stays until the new is whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,8 +195,12 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "w") as handle:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        lock = open(out / LOCK, "w")  # noqa: SIM115 (closed by the with below)
+    except OSError as exc:
+        raise BuildError(f"无法写入输出文件夹 {out}：{os_problem(exc)}") from exc
+    with lock as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -197,7 +231,12 @@ def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["reportgen.render.formats", "reportgen.render.pdf", "reportgen.render.docx",
                                     "weasyprint"])
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupt)
+
+
+def _ignore_interrupt() -> None:
+    """Ctrl+C is the build's to handle: workers finish their job quietly, and are not given more."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class DaskExecutor(cf.Executor):
@@ -236,6 +275,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
     report.findings = result.findings
     report.invalid = [d for d in result.documents if not d.ok]
     with build_lock(out):
+        remove_temporaries(out)
         manifest = load_manifest(out)
         planned = plan(result, out, formats, templates)
         todo = [p for p in planned if force or not _fresh(p, manifest, out)]
@@ -246,12 +286,23 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
-            _write_manifest(out, manifest)
-            from .index import write_index
-
-            write_index(out, result, planned, report)
+            _save(out, manifest, result, planned, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _save(out: Path, manifest: dict[str, dict], result: ValidationResult, planned: list[PlannedJob],
+          report: BuildReport) -> None:
+    """Manifest and index.html; a failed write is reported (the previous file stays)."""
+    from .index import write_index
+
+    for name, write in ((MANIFEST, lambda: _write_manifest(out, manifest)),
+                        ("index.html", lambda: write_index(out, result, planned, report))):
+        try:
+            write()
+        except OSError as exc:
+            report.failed[out / name] = f"写入失败：{os_problem(exc)}（原有文件未改动）"
+    remove_temporaries(out)
 
 
 def _fresh(job: PlannedJob, manifest: dict[str, dict], out: Path) -> bool:
@@ -267,24 +318,71 @@ def _run(todo: list[PlannedJob], out: Path, manifest: dict[str, dict], report: B
          executor_spec: str | None, workers: int, progress: Progress | None) -> None:
     if not todo:
         return
-    if len(todo) == 1 and executor_spec is None:
-        _finish(todo[0], _call(todo[0].job), manifest, report, out, progress, 1, 1)
-        return
     done = 0
+
+    def finish(planned: PlannedJob, outcome: bytes | Exception) -> None:
+        nonlocal done
+        done += 1
+        _finish(planned, outcome, manifest, report, out, progress, done, len(todo))
+
+    if len(todo) == 1 and executor_spec is None:
+        finish(todo[0], _call(todo[0].job))
+        return
     # A local pool is renewed every few dozen jobs per worker: WeasyPrint's caches grow with
     # every PDF. (ProcessPoolExecutor's max_tasks_per_child can deadlock on Python 3.11.)
     batches = [todo] if executor_spec else _batches(todo, TASKS_PER_WORKER * workers)
+    crashed: list[PlannedJob] = []
     for batch in batches:
         with make_executor(executor_spec, min(workers, len(batch))) as pool:
-            futures = {pool.submit(run_job, p.job): p for p in batch}
-            try:
-                for future in cf.as_completed(futures):
-                    done += 1
-                    _finish(futures[future], _outcome(future), manifest, report, out, progress, done, len(todo))
-            except KeyboardInterrupt:
-                for future in futures:
-                    future.cancel()
-                raise
+            crashed += _run_batch(pool, batch, finish)
+    if crashed:
+        _retry_alone(crashed, workers, finish)
+
+
+Finish = Callable[[PlannedJob, "bytes | Exception"], None]
+
+
+def _run_batch(pool: cf.Executor, batch: list[PlannedJob], finish: Finish) -> list[PlannedJob]:
+    """Runs a batch; returns the jobs left unfinished because a worker process died."""
+    futures = {pool.submit(run_job, p.job): p for p in batch}
+    crashed = []
+    try:
+        for future in cf.as_completed(futures):
+            outcome = _outcome(future)
+            if isinstance(outcome, _WorkerDied):
+                crashed.append(futures[future])
+            else:
+                finish(futures[future], outcome)
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        raise
+    return crashed
+
+
+def _retry_alone(jobs: list[PlannedJob], workers: int, finish: Finish) -> None:
+    """Once more, each job in a pool of its own (`workers` at a time): one that kills its worker
+    again fails alone, and every other job is built."""
+    waiting = list(jobs)
+    running: dict[cf.Future, tuple[PlannedJob, cf.Executor]] = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                planned = waiting.pop(0)
+                pool = local_pool(1)
+                running[pool.submit(run_job, planned.job)] = (planned, pool)
+            finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            for future in finished:
+                planned, pool = running.pop(future)
+                pool.shutdown()
+                outcome = _outcome(future)
+                finish(planned, RuntimeError(CRASHED) if isinstance(outcome, _WorkerDied) else outcome)
+    finally:
+        for _, pool in running.values():
+            pool.shutdown(cancel_futures=True)
+
+
+CRASHED = "生成时工作进程意外退出（已在新进程中重试一次，仍然退出）；可能是内存不足或渲染程序崩溃"
 
 
 def _batches(items: list[PlannedJob], size: int) -> list[list[PlannedJob]]:
@@ -298,11 +396,15 @@ def _call(job: RenderJob) -> bytes | Exception:
         return exc
 
 
+class _WorkerDied(Exception):
+    """The job's worker process ended abruptly (killed, crashed): the job did not finish."""
+
+
 def _outcome(future: cf.Future) -> bytes | Exception:
     try:
         return future.result()
     except cf.process.BrokenProcessPool as exc:
-        return RuntimeError(f"工作进程意外退出（{exc}）")
+        return _WorkerDied(str(exc))
     except Exception as exc:
         return exc
 
@@ -313,7 +415,7 @@ def _finish(planned: PlannedJob, outcome: bytes | Exception, manifest: dict[str,
         try:
             write_atomic(planned.output, outcome)
         except OSError as exc:  # disk full, read-only folder…: the old file is untouched
-            outcome = OSError(f"写入失败：{exc.strerror or exc}")
+            outcome = OSError(f"写入失败：{os_problem(exc)}（原有文件未改动）")
     if isinstance(outcome, Exception):
         report.failed[planned.output] = str(outcome) or type(outcome).__name__
     else:

@@ -13,6 +13,7 @@ from .findings import summary, to_json
 CONTENT = Path("content")
 SCHEMAS = Path("schemas")
 OUTPUT_FORMATS = ("html", "pdf", "docx", "xlsx")  # = render.formats.FORMATS, without importing it
+INTERRUPTED = "已中断：已完成的输出均已保存，未完成的没有留下半成品。"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -117,7 +118,13 @@ def render(file: Path, fmt: str, output: Path | None) -> None:
         click.echo(f"生成失败：{exc}", err=True)
         sys.exit(1)
     target = output or Path(file.stem).with_suffix(SUFFIX[fmt])
-    write_atomic(target, data)
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        from .build import os_problem
+
+        click.echo(f"写入 {target} 失败：{os_problem(exc)}（原有文件未改动）", err=True)
+        sys.exit(1)
     click.echo(f"已写入 {target}")
 
 
@@ -136,7 +143,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
 
     退出码：0 全部成功；1 有文档校验未通过或生成失败。
     """
-    from .build import BuildLocked
+    from .build import BuildError, os_problem
     from .build import build as run_build
     from .progress import reporter
 
@@ -148,12 +155,18 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
         with reporter() as progress:
             report = run_build(list(paths or (CONTENT,)), out, formats=chosen, jobs=jobs, force=force,
                                executor=executor, progress=progress)
-    except BuildLocked as exc:
+    except BuildError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     except (RuntimeError, ValueError) as exc:
         click.echo(f"构建失败：{exc}", err=True)
         sys.exit(1)
+    except OSError as exc:
+        click.echo(f"构建失败：{exc.filename or ''}{os_problem(exc)}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:  # outside the rendering (which reports it below): nothing half-written
+        click.echo(INTERRUPTED, err=True)
+        sys.exit(130)
     for finding in report.findings:
         click.echo(finding.format(), err=True)
     for document in report.invalid:
@@ -163,7 +176,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
     for removed in report.removed:
         click.echo(f"已删除 {removed}（内容文件已不存在）")
     if report.interrupted:
-        click.echo("已中断：已完成的输出均已保存，未完成的没有留下半成品。", err=True)
+        click.echo(INTERRUPTED, err=True)
         sys.exit(130)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)

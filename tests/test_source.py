@@ -59,9 +59,9 @@ REFUSED = [
     ),
     pytest.param(nested(MAX_DEPTH + 5).encode(), [("E107", 1, None)], "嵌套层级过深",
                  id="nesting-too-deep"),
-    pytest.param(nested(1500).encode(), [("E107", 1, 1)], "嵌套层级过深",
-                 id="nesting-beyond-recursion"),
-    pytest.param(b'a: 1\nb: "x\\x01y"\n', [("E108", 2, 4)], "U+0001", id="escaped-control-char"),
+    pytest.param(nested(1500).encode(), [("E107", 1, MAX_DEPTH + 4)], "嵌套层级过深",
+                 id="nesting-beyond-recursion"),  # the first list too deep: "a: " + 201 × "["
+    pytest.param(b'a: 1\nb: "x\\x01y"\n', [("E108", 2, 6)], "U+0001", id="escaped-control-char"),  # at the escape
     pytest.param(b"a: 1\nb: x\x01y\n", [("E108", 2, 5)], "U+0001", id="raw-control-char"),
     pytest.param(b"a: 1\nb: c: d\n", [("E102", 2, 5)], "冒号后需加空格", id="syntax-colon"),
     pytest.param(b"a:\n  b: 1\n c: 2\n", [("E102", 3, 2)], "缩进不一致", id="syntax-indent"),
