@@ -9,6 +9,7 @@ cannot happen.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -353,3 +354,15 @@ def _unescape(match: re.Match[str]) -> str:
     if code:
         return chr(int(code, 16))
     return _SHORT_ESCAPES.get(match.group(4), "")
+
+
+def iter_strings(data: object, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """Every text value of loaded data with its YAML path."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_strings(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from iter_strings(value, (*path, i))

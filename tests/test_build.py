@@ -3,47 +3,25 @@
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tools import ROOT, run_build, stray_files
 
 from reportgen import build as build_module
 from reportgen.build import MANIFEST, BuildLocked, build, build_lock
 from reportgen.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
 PANYU = "广州市番禺区融媒体中心"
 LIWAN = "中国共产党广州市荔湾区委员会宣传部"
-FAST = ("html", "docx")  # PDF is covered by its own tests; keep these quick
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch) -> Path:
-    # The code's own fingerprint is an input too; pin it so these tests see only their edits.
-    monkeypatch.setattr(build_module.InputHasher, "_code_fingerprint", staticmethod(lambda: "code-v1"))
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    return tmp_path
-
-
-def run(project: Path, **options):
-    options.setdefault("formats", FAST)
-    options.setdefault("jobs", 2)
-    return build([project / "content"], project / "build", templates=project / "templates", **options)
 
 
 def names(paths) -> set[str]:
     return {f"{p.parent.name}/{p.name}" for p in paths}
 
 
-def stray_files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
-
-
 def test_first_build_writes_every_document_with_recognisable_names(project):
-    report = run(project)
+    report = run_build(project)
     assert report.ok, (report.failed, [d.path for d in report.invalid])
     assert names(report.built) == {
         f"{PANYU}/2023年部门整体预算绩效目标申报表.html", f"{PANYU}/2023年部门整体预算绩效目标申报表.docx",
@@ -64,60 +42,60 @@ def _unquote(text: str) -> str:
 
 
 def test_unchanged_inputs_rebuild_nothing(project):
-    run(project)
+    run_build(project)
     outputs = sorted((project / "build").rglob("*.docx"))
     before = {p: p.stat().st_mtime_ns for p in outputs}
-    report = run(project)
+    report = run_build(project)
     assert report.built == [] and len(report.unchanged) == 6
     assert {p: p.stat().st_mtime_ns for p in outputs} == before
 
 
 def test_touching_a_file_without_changing_it_rebuilds_nothing(project):
-    run(project)
+    run_build(project)
     os.utime(project / "content/panyu-media-center/2023/declaration.yaml")  # modification time is not an input
-    assert run(project).built == []
+    assert run_build(project).built == []
 
 
 def test_one_changed_document_rebuilds_only_its_outputs(project):
-    run(project)
+    run_build(project)
     path = project / "content/liwan-publicity-department/2024/declaration.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("显著提升", "明显提升"), encoding="utf-8")
-    report = run(project)
+    report = run_build(project)
     assert names(report.built) == {f"{LIWAN}/2024年部门整体预算绩效目标申报表.html",
                                    f"{LIWAN}/2024年部门整体预算绩效目标申报表.docx"}
 
 
 def test_department_file_change_rebuilds_that_department(project):
-    run(project)
+    run_build(project)
     path = project / "content/panyu-media-center/department.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("办公室", "综合办公室"), encoding="utf-8")
-    report = run(project)
+    report = run_build(project)
     assert {p.parent.name for p in report.built} == {PANYU}
     assert len(report.built) == 4
 
 
 def test_template_edit_rebuilds_only_documents_using_it(project):
-    run(project)
+    run_build(project)
     template = project / "templates/html/declaration.html"
     template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    report = run(project)
+    report = run_build(project)
     assert names(report.built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html",
                                    f"{LIWAN}/2024年部门整体预算绩效目标申报表.html"}
     word = project / "templates/word/self-evaluation.docx"
     word.write_bytes(word.read_bytes())  # same bytes: nothing to do
-    assert run(project).built == []
+    assert run_build(project).built == []
 
 
 def test_new_reportgen_code_rebuilds_everything(project, monkeypatch):
-    run(project)
+    run_build(project)
     monkeypatch.setattr(build_module.InputHasher, "_code_fingerprint", staticmethod(lambda: "code-v2"))
-    assert len(run(project).built) == 6
+    assert len(run_build(project).built) == 6
 
 
 def test_deleted_content_file_removes_its_outputs(project):
-    run(project)
+    run_build(project)
     (project / "content/liwan-publicity-department/2024/declaration.yaml").unlink()
-    report = run(project)
+    report = run_build(project)
     assert names(report.removed) == {f"{LIWAN}/2024年部门整体预算绩效目标申报表.html",
                                      f"{LIWAN}/2024年部门整体预算绩效目标申报表.docx"}
     assert not (project / "build" / LIWAN).exists()
@@ -125,7 +103,7 @@ def test_deleted_content_file_removes_its_outputs(project):
 
 
 def test_broken_document_is_reported_and_the_rest_built(project):
-    run(project)
+    run_build(project)
     good = project / "build" / LIWAN / "2024年部门整体预算绩效目标申报表.html"
     before = good.read_bytes()
     path = project / "content/liwan-publicity-department/2024/declaration.yaml"
@@ -133,7 +111,7 @@ def test_broken_document_is_reported_and_the_rest_built(project):
     (project / "content/panyu-media-center/2023/declaration.yaml").write_text(
         (project / "content/panyu-media-center/2023/declaration.yaml").read_text(encoding="utf-8") + "\n",
         encoding="utf-8")
-    report = run(project)
+    report = run_build(project)
     assert not report.ok
     assert [d.path.name for d in report.invalid] == ["declaration.yaml"]
     assert names(report.built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html",
@@ -143,7 +121,7 @@ def test_broken_document_is_reported_and_the_rest_built(project):
 
 
 def test_failure_mid_write_keeps_the_old_file(project, monkeypatch):
-    run(project)
+    run_build(project)
     target = project / "build" / PANYU / "2023年部门整体预算绩效目标申报表.html"
     before = target.read_bytes()
     template = project / "templates/html/declaration.html"
@@ -157,16 +135,16 @@ def test_failure_mid_write_keeps_the_old_file(project, monkeypatch):
 
     with monkeypatch.context() as patched:
         patched.setattr(build_module.os, "fsync", failing_fsync)
-        report = run(project)
+        report = run_build(project)
     assert target.read_bytes() == before
     assert any("写入失败" in message for message in report.failed.values())
     assert not stray_files(project / "build")
-    assert names(run(project).built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html"}  # retried
+    assert names(run_build(project).built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html"}  # retried
 
 
 def test_a_second_build_is_refused_while_one_runs(project):
     with build_lock(project / "build"), pytest.raises(BuildLocked, match="另一个构建"):
-        run(project)
+        run_build(project)
 
 
 def test_cli_build_summary_and_exit_codes(project, monkeypatch):
@@ -187,7 +165,7 @@ def test_cli_build_summary_and_exit_codes(project, monkeypatch):
 def test_dask_cluster_gives_the_same_outputs(project, tmp_path):
     distributed = pytest.importorskip("distributed") if not os.environ.get("CI") else __import__("distributed")
     every_format = ("html", "pdf", "docx", "xlsx")
-    local = run(project, formats=every_format)
+    local = run_build(project, formats=every_format)
     assert local.ok
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:

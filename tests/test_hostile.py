@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,10 +22,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from samples import DECLARATION, DEPARTMENT, SELF_EVALUATION, edit, write_tree
+from tools import ROOT, require_tool, run_build, stray_files
 
 from reportgen import build as build_module
 from reportgen import prose
-from reportgen.build import CRASHED, MANIFEST, build
+from reportgen.build import CRASHED, MANIFEST
 from reportgen.cli import main
 from reportgen.documents import Document, Loader
 from reportgen.render import fonts
@@ -34,10 +34,8 @@ from reportgen.render import pdf as pdf_module
 from reportgen.render.formats import RenderError, render_document, run_job
 from reportgen.source import MAX_DEPTH
 
-ROOT = Path(__file__).resolve().parent.parent
 PANYU = "广州市番禺区融媒体中心"
 LIWAN = "中国共产党广州市荔湾区委员会宣传部"
-FAST = ("html", "docx")
 CONTENT = Path("content/media")  # never read: texts are handed to the loader
 GOAL = "总体绩效目标: 深入开展宣传工作。"  # line 16 of DECLARATION, value from column 9
 ACHIEVEMENTS = "  主要成效: 成效明显。"
@@ -69,20 +67,6 @@ def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def stray_files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
-
-
-def require_tool(name: str) -> str:
-    """In CI a missing client is a failure, never a skip."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is required in CI")
-        pytest.skip(f"{name} not installed")
-    return path
 
 
 # --- 2. template injection -----------------------------------------------------------------------
@@ -310,20 +294,6 @@ def test_content_fetches_nothing_and_prints_literally(http_server, monkeypatch):
 # --- 4. failures -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setattr(build_module.InputHasher, "_code_fingerprint", staticmethod(lambda: "code-v1"))
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    return tmp_path
-
-
-def run(project: Path, **options):
-    options.setdefault("formats", FAST)
-    options.setdefault("jobs", 2)
-    return build([project / "content"], project / "build", templates=project / "templates", **options)
-
-
 def snapshot(folder: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix != ".lock"}
 
@@ -377,12 +347,12 @@ def _raise(handle, error: int):
 
 
 def test_disk_full_in_one_write_keeps_the_old_file(project, monkeypatch):
-    run(project)
+    run_build(project)
     before = snapshot(project / "build")
     change_every_document(project)
     with monkeypatch.context() as patched:
         fail_writes(patched, errno.ENOSPC, where=f"{PANYU}/.2023")
-        report = run(project)
+        report = run_build(project)
     target = project / "build" / PANYU / "2023年部门整体预算绩效目标申报表.html"
     assert target.read_bytes() == before[target]
     assert report.failed[target] == "写入失败：磁盘空间不足（原有文件未改动）"
@@ -391,7 +361,7 @@ def test_disk_full_in_one_write_keeps_the_old_file(project, monkeypatch):
 
 def test_disk_full_everywhere_keeps_every_earlier_output(project, monkeypatch):
     monkeypatch.chdir(project)
-    run(project)
+    run_build(project)
     before = snapshot(project / "build")
     change_every_document(project)
     with monkeypatch.context() as patched:
@@ -411,7 +381,7 @@ def test_disk_full_everywhere_keeps_every_earlier_output(project, monkeypatch):
 def test_read_only_output_folder_is_a_clear_error(project, monkeypatch, error, message):
     """As root chmod does not stop writes: the refusal is simulated where the build first writes."""
     monkeypatch.chdir(project)
-    run(project)
+    run_build(project)
     before = snapshot(project / "build")
     real_open = open
 
@@ -431,7 +401,7 @@ def test_read_only_output_folder_is_a_clear_error(project, monkeypatch, error, m
     (errno.EROFS, "所在磁盘为只读"), (errno.EACCES, "没有写入权限"),
 ], ids=["erofs", "eacces"])
 def test_unwritable_output_files_keep_the_old_ones(project, monkeypatch, error, message):
-    run(project)
+    run_build(project)
     before = snapshot(project / "build")
     change_every_document(project)
 
@@ -440,7 +410,7 @@ def test_unwritable_output_files_keep_the_old_ones(project, monkeypatch, error, 
 
     with monkeypatch.context() as patched:
         patched.setattr(build_module.tempfile, "mkstemp", refusing_mkstemp)
-        report = run(project)
+        report = run_build(project)
     assert not report.ok and report.built == []
     assert set(report.failed.values()) >= {f"写入失败：{message}（原有文件未改动）"}
     assert snapshot(project / "build") == before
@@ -472,7 +442,7 @@ def crash_job(job):
 def test_worker_killed_once_is_retried(project, monkeypatch):
     monkeypatch.setattr(build_module, "run_job", crash_job)
     (project / "content/panyu-media-center/2023/crash-once").touch()
-    report = run(project)
+    report = run_build(project)
     assert report.ok, report.failed
     assert len(report.built) == 6
     assert not (project / "content/panyu-media-center/2023/crash-once").exists()  # it did crash
@@ -480,7 +450,7 @@ def test_worker_killed_once_is_retried(project, monkeypatch):
 
 def test_worker_killed_twice_fails_alone(project, monkeypatch):
     monkeypatch.chdir(project)
-    run(project)
+    run_build(project)
     before = snapshot(project / "build")
     change_every_document(project)
     monkeypatch.setattr(build_module, "run_job", crash_job)

@@ -22,7 +22,6 @@ import unicodedata
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -30,6 +29,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from samples import DECLARATION, DEPARTMENT, SELF_EVALUATION, edit
+from tools import html_text_parts
 
 from reportgen.documents import Document, Loader
 from reportgen.model.common import PLACEHOLDER
@@ -187,28 +187,8 @@ def expected_in(output_text: str, text: str) -> None:
 # --- reading the outputs back ----------------------------------------------------------------------
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("style", "title", "script")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("style", "title", "script")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
 def html_text(html: bytes) -> str:
-    parser = _Text()
-    parser.feed(html.decode("utf-8"))
-    parser.close()
-    return "".join(parser.parts)
+    return "".join(html_text_parts(html))
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

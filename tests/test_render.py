@@ -3,39 +3,25 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import subprocess
 import zipfile
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tools import ROOT, html_text_parts, require_tool
 
 from reportgen.cli import main
 from reportgen.documents import Document, Loader
 from reportgen.render import fonts
 from reportgen.render.formats import RenderError, render_document
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [
     "content/panyu-media-center/2023/declaration.yaml",
     "content/panyu-media-center/2022/self-evaluation.yaml",
     "content/liwan-publicity-department/2024/declaration.yaml",
 ]
 TWIPS_PER_MM = 1440 / 25.4
-
-
-def require_tool(name: str) -> str:
-    """In CI a missing client is a failure, never a skip."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is required in CI")
-        pytest.skip(f"{name} not installed")
-    return path
 
 
 def load(relative: str) -> Document:
@@ -88,31 +74,13 @@ def test_self_evaluation_docx_headings_and_page_numbers(rendered):
     assert any("PAGE" in f and "— " in f for f in footers)
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("style", "title", "script")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("style", "title", "script")
-
-    def handle_data(self, data):
-        if not self.skip and data.strip():
-            self.parts.append(data.strip())
-
-
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_docx_text_matches_html_text(rendered, name):
-    parser = _Text()
-    parser.feed(rendered[name]["html"].decode("utf-8"))
+    parts = [p.strip() for p in html_text_parts(rendered[name]["html"]) if p.strip()]
     docx_text = re.sub(r"\s+", "", "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document_xml(rendered[name]["docx"]))))
     docx_text = docx_text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    missing = [p for p in parser.parts if re.sub(r"\s+", "", p) not in docx_text]
-    assert len(parser.parts) > 30
+    missing = [p for p in parts if re.sub(r"\s+", "", p) not in docx_text]
+    assert len(parts) > 30
     assert not missing, missing[:5]
 
 

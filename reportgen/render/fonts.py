@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 
 from ..findings import Finding, Path, Position, Severity
-from ..source import Source
+from ..source import Source, iter_strings
 
 
 class MissingFontError(RuntimeError):
@@ -112,7 +112,7 @@ def ensure_glyphs(html: str, sources: Sequence[Source]) -> None:
 def _locate(char: str, sources: Sequence[Source]) -> Finding:
     message = f"字符“{char}”（U+{ord(char):04X}）没有可用的字体，PDF 中会显示为方框"
     for source in sources:
-        for path, text in _strings(source.data, ()):
+        for path, text in iter_strings(source.data):
             if char in text:
                 return Finding(source.file, _written_at(source, path, char), Severity.ERROR, "E701",
                                message, path)
@@ -135,12 +135,3 @@ def _written_at(source: Source, path: Path, char: str) -> Position:
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
-def _strings(data: object, path: Path) -> Iterator[tuple[Path, str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*path, i))
