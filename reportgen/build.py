@@ -12,6 +12,7 @@ import concurrent.futures as cf
 import contextlib
 import errno
 import fcntl
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -227,11 +228,21 @@ TASKS_PER_WORKER = 40  # jobs per worker before its pool is renewed
 
 
 def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
-    """Workers forked from a server that has already imported the renderers (fast restarts)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["reportgen.render.formats", "reportgen.render.pdf", "reportgen.render.docx",
-                                    "weasyprint"])
+    """Workers forked from this process, which has the renderers imported and the fonts loaded."""
+    warm_renderers()
+    context = multiprocessing.get_context("fork")
     return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupt)
+
+
+@functools.cache
+def warm_renderers() -> None:
+    """Import the renderers and load the fonts once, so that every forked worker starts ready."""
+    from weasyprint import HTML
+
+    from .render import docx, fonts, formats, pdf, xlsx  # noqa: F401
+
+    fonts.coverage()
+    HTML(string='<p style="font-family: Noto Serif CJK SC, Noto Sans CJK SC, AR PL UKai CN">预热</p>').write_pdf()
 
 
 def _ignore_interrupt() -> None:
