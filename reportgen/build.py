@@ -26,13 +26,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .documents import Document, ValidationResult, related_inputs, validate
+from . import checked
+from .checked import CheckedDocument, Checks, check_all
 from .findings import Finding
 from .render.formats import FORMATS, SUFFIX, RenderJob, run_job, template_files
-from .render.html import TEMPLATES
+from .render.templates import TEMPLATES
 
 MANIFEST = ".reportgen-manifest.json"
+CHECKS_CACHE = ".reportgen-checks.json"  # findings of unchanged documents (checked.py)
 LOCK = ".reportgen.lock"
 TITLES = {"declaration": "部门整体预算绩效目标申报表", "self-evaluation": "部门整体支出绩效自评报告"}
 
@@ -58,7 +59,7 @@ def os_problem(exc: OSError) -> str:
 
 @dataclass
 class PlannedJob:
-    document: Document
+    document: CheckedDocument
     fmt: str
     output: Path
     digest: str
@@ -70,7 +71,7 @@ class BuildReport:
     built: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     failed: dict[Path, str] = field(default_factory=dict)  # output → message
-    invalid: list[Document] = field(default_factory=list)
+    invalid: list[CheckedDocument] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
@@ -91,11 +92,10 @@ class BuildReport:
 # --- inputs and names --------------------------------------------------------------------------
 
 
-def output_name(document: Document) -> Path:
+def output_name(document: CheckedDocument) -> Path:
     """build/<部门名称>/<年度>年<标题>: names a staff member recognises."""
-    model = document.model
-    assert model is not None
-    return Path(model.department) / f"{model.year}年{TITLES[document.kind]}"
+    assert document.department is not None
+    return Path(document.department) / f"{document.year}年{TITLES[document.kind]}"
 
 
 class InputHasher:
@@ -104,21 +104,12 @@ class InputHasher:
     def __init__(self, templates: Path) -> None:
         self.templates = templates
         self._files: dict[Path, str] = {}
-        self.code = self._code_fingerprint()
+        self.code = checked.code_fingerprint()
 
     def file(self, path: Path) -> str:
         if path not in self._files:
             self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
         return self._files[path]
-
-    @staticmethod
-    def _code_fingerprint() -> str:
-        digest = hashlib.sha256(__version__.encode())
-        package = Path(__file__).resolve().parent
-        for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
 
     def job(self, job: RenderJob, kind: str) -> str:
         digest = hashlib.sha256()
@@ -135,25 +126,33 @@ class InputHasher:
         return digest.hexdigest()
 
 
-def plan(result: ValidationResult, out: Path, formats: tuple[str, ...], templates: Path) -> list[PlannedJob]:
+def plan(checks: Checks, out: Path, formats: tuple[str, ...], templates: Path) -> list[PlannedJob]:
     hasher = InputHasher(templates)
     jobs = []
-    for document in result.documents:
+    for document in checks.documents:
         if not document.ok:
             continue
         text = document.path.read_bytes()
-        department = document.department
+        department = document.inputs.get("department")
+        department_text = department.read_bytes() if department else None
         related = related_inputs(document)
         for fmt in formats:
             job = RenderJob(
                 document_path=str(document.path), document_text=text,
-                department_path=str(department.path) if department else None,
-                department_text=department.path.read_bytes() if department else None,
+                department_path=str(department) if department else None, department_text=department_text,
                 fmt=fmt, templates=str(templates), related=related,
             )
             output = out / output_name(document).with_suffix(SUFFIX[fmt])
             jobs.append(PlannedJob(document, fmt, output, hasher.job(job, document.kind), job))
     return jobs
+
+
+def related_inputs(document: CheckedDocument) -> tuple[tuple[str, str, bytes], ...]:
+    """What a render job needs besides the document and its department.yaml: settings.yaml and,
+    for a self-evaluation, the declaration it takes its targets from."""
+    roles = ("settings", "sibling") if document.kind == "self-evaluation" else ("settings",)
+    return tuple((role, str(document.inputs[role]), document.inputs[role].read_bytes())
+                 for role in roles if role in document.inputs)
 
 
 # --- manifest, lock, atomic writes -------------------------------------------------------------
@@ -282,13 +281,13 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
           progress: Progress | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
-    result = validate(paths)
-    report.findings = result.findings
-    report.invalid = [d for d in result.documents if not d.ok]
+    checks = check_all(paths, out / CHECKS_CACHE)
+    report.findings = checks.findings
+    report.invalid = [d for d in checks.documents if not d.ok]
     with build_lock(out):
         remove_temporaries(out)
         manifest = load_manifest(out)
-        planned = plan(result, out, formats, templates)
+        planned = plan(checks, out, formats, templates)
         todo = [p for p in planned if force or not _fresh(p, manifest, out)]
         report.unchanged = [p.output for p in planned if p not in todo]
         report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
@@ -297,18 +296,19 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
-            _save(out, manifest, result, planned, report)
+            _save(out, manifest, checks, planned, report)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _save(out: Path, manifest: dict[str, dict], result: ValidationResult, planned: list[PlannedJob],
+def _save(out: Path, manifest: dict[str, dict], checks: Checks, planned: list[PlannedJob],
           report: BuildReport) -> None:
-    """Manifest and index.html; a failed write is reported (the previous file stays)."""
+    """Manifest, findings cache and index.html; a failed write is reported (the previous file stays)."""
     from .index import write_index
 
     for name, write in ((MANIFEST, lambda: _write_manifest(out, manifest)),
-                        ("index.html", lambda: write_index(out, result, planned, report))):
+                        (CHECKS_CACHE, lambda: write_atomic(out / CHECKS_CACHE, checks.cache_bytes())),
+                        ("index.html", lambda: write_index(out, checks, planned, report))):
         try:
             write()
         except OSError as exc:

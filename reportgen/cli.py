@@ -167,8 +167,12 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
     except KeyboardInterrupt:  # outside the rendering (which reports it below): nothing half-written
         click.echo(INTERRUPTED, err=True)
         sys.exit(130)
-    for finding in report.findings:
-        click.echo(finding.format(), err=True)
+    for finding in report.findings:  # errors here; warnings are listed in index.html and by validate
+        if finding.is_error:
+            click.echo(finding.format(), err=True)
+    warnings = sum(f.is_warning for f in report.findings)
+    if warnings:
+        click.echo(f"另有 {warnings} 个警告，见 {out / 'index.html'}，或运行 reportgen validate 逐条查看", err=True)
     for document in report.invalid:
         click.echo(f"未生成 {document.path}：{summary(document.findings)}", err=True)
     for output, message in report.failed.items():

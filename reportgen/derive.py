@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from .model import Declaration, SelfEvaluation
+if TYPE_CHECKING:
+    from .model import Declaration, SelfEvaluation
 
 HUNDRED = Decimal(100)
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import chain
 from .checks import CheckContext, run_checks
+from .content import (
+    DEPARTMENT_FILE,
+    SETTINGS_FILE,
+    department_file,
+    discover,
+    display_path,
+    settings_file,
+    sibling_file,
+)
 from .findings import Finding
 from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.parse import parse_model
@@ -19,9 +27,6 @@ DOCUMENT_KINDS: dict[str, type[Declaration] | type[SelfEvaluation]] = {
     "declaration.yaml": Declaration,
     "self-evaluation.yaml": SelfEvaluation,
 }
-DEPARTMENT_FILE = "department.yaml"
-SETTINGS_FILE = "settings.yaml"  # in the content root, beside the department folders
-SIBLING = {"declaration.yaml": "self-evaluation.yaml", "self-evaluation.yaml": "declaration.yaml"}
 
 
 @dataclass
@@ -81,27 +86,6 @@ class Document:
         ) and (self.settings is None or self.settings.model is not None)
 
 
-def display_path(path: Path) -> str:
-    """Paths in findings are relative to the working folder, as a compiler prints them."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Every document file under the given files and folders, in a stable order."""
-    found: set[Path] = set()
-    for path in paths:
-        if path.is_dir():
-            for name in DOCUMENT_KINDS:
-                found.update(path.rglob(name))
-            found.update(path.rglob(DEPARTMENT_FILE))
-        else:
-            found.add(path)
-    return sorted(found)
-
-
 class Loader:
     """Loads documents, sharing each department.yaml between the documents that use it."""
 
@@ -111,8 +95,7 @@ class Loader:
         self.siblings: dict[Path, Sibling | None] = {}
 
     def department_for(self, document_path: Path) -> LoadedDepartment | None:
-        """department.yaml sits beside the year folders: <dept>/department.yaml."""
-        candidate = document_path.resolve().parent.parent / DEPARTMENT_FILE
+        candidate = department_file(document_path)
         if candidate not in self.departments:
             self.departments[candidate] = self.load_department(candidate) if candidate.exists() else None
         return self.departments[candidate]
@@ -125,8 +108,7 @@ class Loader:
         return self.departments[resolved]  # type: ignore[return-value]
 
     def settings_for(self, document_path: Path) -> LoadedSettings | None:
-        """settings.yaml in the content root: <root>/<dept>/<year>/<document>."""
-        candidate = document_path.resolve().parent.parent.parent / SETTINGS_FILE
+        candidate = settings_file(document_path)
         if candidate not in self.settings:
             self.settings[candidate] = self.load_settings(candidate) if candidate.exists() else None
         return self.settings[candidate]
@@ -139,8 +121,7 @@ class Loader:
         return self.settings[resolved]  # type: ignore[return-value]
 
     def sibling_for(self, document_path: Path) -> Sibling | None:
-        """The declaration beside a self-evaluation, or the self-evaluation beside a declaration."""
-        candidate = document_path.resolve().with_name(SIBLING[document_path.name])
+        candidate = sibling_file(document_path)
         if candidate not in self.siblings:
             self.siblings[candidate] = _sibling(candidate, load_file(candidate, display_path(candidate))) \
                 if candidate.exists() else None
@@ -191,16 +172,6 @@ class Loader:
 
 
 Related = tuple[tuple[str, str, bytes], ...]  # (role, path, text): "settings" or "sibling"
-
-
-def related_inputs(document: Document) -> Related:
-    """What a render job needs besides the document and its department.yaml."""
-    related: list[tuple[str, str, bytes]] = []
-    if document.settings is not None:
-        related.append(("settings", str(document.settings.path), document.settings.path.read_bytes()))
-    if document.kind == "self-evaluation" and document.sibling is not None:
-        related.append(("sibling", str(document.sibling.path), document.sibling.path.read_bytes()))
-    return tuple(related)
 
 
 def _sibling(path: Path, source: Source) -> Sibling:

@@ -10,18 +10,18 @@ from .findings import summary
 
 if TYPE_CHECKING:
     from .build import BuildReport, PlannedJob
-    from .documents import ValidationResult
+    from .checked import Checks
 
 
-def write_index(out: Path, result: ValidationResult, planned: list[PlannedJob], report: BuildReport) -> None:
+def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: BuildReport) -> None:
     from .build import TITLES, write_atomic
-    from .render.html import environment
+    from .render.templates import environment
 
     by_document: dict[Path, list[PlannedJob]] = {}
     for job in planned:
         by_document.setdefault(job.document.path, []).append(job)
     rows = []
-    for document in result.documents:
+    for document in checks.documents:
         jobs = by_document.get(document.path, [])
         failed = [report.failed[j.output] for j in jobs if j.output in report.failed]
         if not document.ok:
@@ -30,9 +30,9 @@ def write_index(out: Path, result: ValidationResult, planned: list[PlannedJob], 
             status = "生成失败"
         else:
             status = "已生成"
-        model = document.model
         rows.append({
-            "name": f"{model.department} {model.year}年{TITLES[document.kind]}" if model else str(document.path),
+            "name": f"{document.department} {document.year}年{TITLES[document.kind]}"
+                    if document.department else str(document.path),
             "source": str(document.path),
             "status": status,
             "ok": status == "已生成",

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from tools import ROOT
 
-from reportgen import build as build_module
+from reportgen import checked
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch) -> Path:
     """A copy of content/ and templates/; the code's own fingerprint pinned, so builds see only edits."""
-    monkeypatch.setattr(build_module.InputHasher, "_code_fingerprint", staticmethod(lambda: "code-v1"))
+    monkeypatch.setattr(checked, "code_fingerprint", lambda: "code-v1")
     shutil.copytree(ROOT / "content", tmp_path / "content")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     return tmp_path

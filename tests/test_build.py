@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 from tools import ROOT, run_build, stray_files
 
 from reportgen import build as build_module
+from reportgen import checked
 from reportgen.build import MANIFEST, BuildLocked, build, build_lock
 from reportgen.cli import main
 
@@ -88,7 +90,7 @@ def test_template_edit_rebuilds_only_documents_using_it(project):
 
 def test_new_reportgen_code_rebuilds_everything(project, monkeypatch):
     run_build(project)
-    monkeypatch.setattr(build_module.InputHasher, "_code_fingerprint", staticmethod(lambda: "code-v2"))
+    monkeypatch.setattr(checked, "code_fingerprint", lambda: "code-v2")
     assert len(run_build(project).built) == 6
 
 
@@ -190,3 +192,38 @@ def test_pre_commit_hook_selects_only_content_files():
         assert pattern.search(name), name
     for name in (".pre-commit-config.yaml", ".github/workflows/ci.yml", "content/a/notes.yaml"):
         assert not pattern.search(name), name
+
+
+def test_findings_of_unchanged_documents_come_from_the_cache_unchanged(project, monkeypatch):
+    fresh = [f.format() for f in run_build(project).findings]
+    assert fresh and (project / "build" / build_module.CHECKS_CACHE).exists()
+    import reportgen.documents
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("an unchanged document was validated again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(reportgen.documents.Loader, "load_document", no_loading)
+        assert [f.format() for f in run_build(project).findings] == fresh
+
+
+def test_an_edited_department_file_revalidates_its_documents(project):
+    run_build(project)
+    department = project / "content/panyu-media-center/department.yaml"
+    department.write_text(department.read_text(encoding="utf-8").replace(PANYU, "广州市番禺区另一中心"),
+                          encoding="utf-8")
+    report = run_build(project)
+    assert {d.path.parent.name for d in report.invalid} == {"2022", "2023"}  # name no longer matches
+    assert any("部门名称" in f.message for f in report.findings if f.is_error)
+
+
+def test_a_damaged_cache_is_not_trusted(project):
+    fresh = [f.format() for f in run_build(project).findings]
+    cache = project / "build" / build_module.CHECKS_CACHE
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    for entry in data["entries"].values():
+        entry.pop("findings")
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    assert [f.format() for f in run_build(project).findings] == fresh
+    (project / "build" / build_module.CHECKS_CACHE).write_text("not json")
+    assert [f.format() for f in run_build(project).findings] == fresh

@@ -8,7 +8,9 @@ from pathlib import Path
 import openpyxl
 from samples import DECLARATION, DEPARTMENT, SELF_EVALUATION, edit, write_tree
 
-from reportgen.documents import Loader, related_inputs, validate
+from reportgen.build import related_inputs
+from reportgen.checked import check_all
+from reportgen.documents import Loader, validate
 from reportgen.render.formats import RenderJob, run_job
 
 DECL, SELF = "media/2024/declaration.yaml", "media/2024/self-evaluation.yaml"
@@ -124,7 +126,7 @@ def test_broken_declaration(tmp_path: Path) -> None:
 
 def test_render_job_carries_the_declaration(tmp_path: Path) -> None:
     root = tree(tmp_path, SHORT)
-    document = Loader().load_document(root / SELF)
+    document = next(d for d in check_all([root]).documents if d.path == root / SELF)
     related = related_inputs(document)
     assert [role for role, _, _ in related] == ["sibling"]
     job = RenderJob(str(root / SELF), (root / SELF).read_bytes(), str(root / "media/department.yaml"),

@@ -19,7 +19,7 @@ from docx.shared import Emu, Mm
 from docxtpl import DocxTemplate
 
 from .context import Cell, Table
-from .html import TEMPLATES
+from .templates import TEMPLATES
 
 TYPE_WIDTH_MM = {"portrait": 156, "landscape": 243}
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..documents import Document, Loader, Related
-from .html import TEMPLATES, document_context, render_html
+from .templates import TEMPLATES
+
+if TYPE_CHECKING:  # the models load only when a job runs, not for planning a build
+    from ..documents import Document, Related
 
 FORMATS = ("html", "pdf", "docx", "xlsx")
 SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx"}
@@ -34,6 +37,7 @@ def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES
     from jinja2 import TemplateError
 
     from .fonts import MissingFontError
+    from .html import document_context, render_html
 
     try:
         context = document_context(document)
@@ -83,6 +87,8 @@ class RenderJob:
 
 def run_job(job: RenderJob) -> bytes:
     """Pure function of the job: parse the given texts, render, return the bytes."""
+    from ..documents import Loader
+
     document = Loader().load_from_bytes(
         Path(job.document_path), job.document_text,
         Path(job.department_path) if job.department_path else None, job.department_text,

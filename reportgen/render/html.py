@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from ..documents import Document
-from ..format import money, pct
 from ..prose import ProseRenderer, namespace
 from .context import declaration_context, self_evaluation_context
-
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
-
-
-@cache
-def environment(templates: Path = TEMPLATES) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(templates / "html"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=False,
-    )
-    env.filters["money"] = money
-    env.filters["pct"] = pct
-    return env
+from .templates import TEMPLATES, environment
 
 
 def document_context(document: Document) -> dict[str, Any]:

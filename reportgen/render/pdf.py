@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlparse
 
 from ..source import Source
 from .fonts import ensure_cjk_fonts, ensure_glyphs
-from .html import TEMPLATES
+from .templates import TEMPLATES
 
 logger = logging.getLogger(__name__)
 

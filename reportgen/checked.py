@@ -1,0 +1,185 @@
+"""Validation for a build: what it needs of each document, cached by a digest of its inputs.
+
+A build validates every document every time and reports every finding. A document whose texts —
+its own, its department.yaml, settings.yaml, the other document of its year — and reportgen's
+code are all unchanged has the same findings as last time: they come from the cache, without
+parsing YAML or importing the models. A changed input changes the digest; nothing is decided by
+modification times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from . import __version__
+from .content import (
+    DEPARTMENT_FILE,
+    DOCUMENT_FILES,
+    SETTINGS_FILE,
+    department_file,
+    discover,
+    display_path,
+    settings_file,
+    sibling_file,
+)
+from .findings import Finding, Position, Severity
+
+CACHE_FORMAT = 1
+
+
+@dataclass
+class CheckedDocument:
+    """A validated document: its findings and the facts a build plans with."""
+
+    path: Path
+    kind: str  # "declaration" or "self-evaluation"
+    ok: bool
+    department: str | None  # the department's name, for output names
+    year: int | None
+    findings: list[Finding]
+    inputs: dict[str, Path] = field(default_factory=dict)  # "department", "settings", "sibling" that exist
+
+
+@dataclass
+class Checks:
+    documents: list[CheckedDocument]
+    file_findings: list[Finding]  # of department.yaml and settings.yaml files
+    entries: dict[str, dict]  # the cache to save: digest → entry, only what this run used
+
+    @property
+    def findings(self) -> list[Finding]:
+        every = [*self.file_findings, *(f for d in self.documents for f in d.findings)]
+        return sorted(every, key=Finding.sort_key)
+
+    def cache_bytes(self) -> bytes:
+        data = {"format": CACHE_FORMAT, "entries": self.entries}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@cache
+def code_fingerprint() -> str:
+    """reportgen's version and every file of the package: a new release invalidates everything."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def check_all(paths: Iterable[Path], cache_file: Path | None = None) -> Checks:
+    """Every document under `paths`, validated or read from the cache."""
+    previous = _load(cache_file) if cache_file else {}
+    run = _Run(previous)
+    discovered = discover(paths)
+    documents = [run.document(p) for p in discovered if p.name in DOCUMENT_FILES]
+    side_files = {p.resolve() for p in discovered if p.name in (DEPARTMENT_FILE, SETTINGS_FILE)}
+    for document in documents:
+        side_files.update(p for role, p in document.inputs.items() if role != "sibling")
+    file_findings = [f for path in sorted(side_files) for f in run.side_file(path)]
+    return Checks(documents, file_findings, run.used)
+
+
+class _Run:
+    """One build's lookups: cache hits are kept, misses are validated with one shared Loader."""
+
+    def __init__(self, previous: dict[str, dict]) -> None:
+        self.previous = previous
+        self.used: dict[str, dict] = {}
+        self._loader = None
+
+    @property
+    def loader(self):  # imported on the first miss only: the models take 0.4 s to import
+        if self._loader is None:
+            from .documents import Loader
+
+            self._loader = Loader()
+        return self._loader
+
+    def document(self, path: Path) -> CheckedDocument:
+        candidates = {"department": department_file(path), "settings": settings_file(path),
+                      "sibling": sibling_file(path)}
+        inputs = {role: p for role, p in candidates.items() if p.exists()}
+        kind = path.name.removesuffix(".yaml")
+        key = _digest(path, inputs.values())
+        with contextlib.suppress(*_MALFORMED):
+            entry = self.previous[key]  # type: ignore[index]
+            checked = CheckedDocument(path, kind, bool(entry["ok"]), entry["department"], entry["year"],
+                                      [_finding(f) for f in entry["findings"]], inputs)
+            self._remember(key, entry)
+            return checked
+        document = self.loader.load_document(path)
+        model = document.model
+        checked = CheckedDocument(path, kind, document.ok, model.department if model else None,
+                                  model.year if model else None, document.findings, inputs)
+        self._remember(key, {"ok": checked.ok, "department": checked.department, "year": checked.year,
+                             "findings": [_finding_data(f) for f in checked.findings]})
+        return checked
+
+    def side_file(self, path: Path) -> list[Finding]:
+        """department.yaml and settings.yaml are checked on their own too."""
+        key = _digest(path, ())
+        with contextlib.suppress(*_MALFORMED):
+            entry = self.previous[key]  # type: ignore[index]
+            findings = [_finding(f) for f in entry["findings"]]
+            self._remember(key, entry)
+            return findings
+        load = self.loader.load_department if path.name == DEPARTMENT_FILE else self.loader.load_settings
+        findings = load(path).source.findings
+        self._remember(key, {"findings": [_finding_data(f) for f in findings]})
+        return findings
+
+    def _remember(self, key: str | None, entry: dict) -> None:
+        """For the next run (a file that could not be read is validated afresh every time)."""
+        if key is not None:
+            self.used[key] = entry
+
+
+# A missing or hand-edited cache entry is recomputed, never trusted.
+_MALFORMED = (KeyError, TypeError, ValueError)
+
+
+def _digest(path: Path, inputs: Iterable[Path]) -> str | None:
+    """Of the code and every input's name, displayed path and bytes; None when one cannot be read."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{code_fingerprint()}".encode())
+    try:
+        for each in (path, *inputs):
+            digest.update(f"\0{each.name}\0{display_path(each)}\0".encode())
+            digest.update(hashlib.sha256(each.read_bytes()).digest())
+    except OSError:
+        return None  # the loader reports it, located
+    return digest.hexdigest()
+
+
+def _finding_data(finding: Finding) -> dict:
+    return {
+        "file": finding.file, "line": finding.position.line, "col": finding.position.col,
+        "error": finding.severity is Severity.ERROR, "code": finding.code, "message": finding.message,
+        "path": list(finding.path), "waived": finding.waived,
+        "related": [[p.line, p.col] for p in finding.related],
+    }
+
+
+def _finding(data: dict) -> Finding:
+    return Finding(
+        data["file"], Position(data["line"], data["col"]),
+        Severity.ERROR if data["error"] else Severity.WARNING, data["code"], data["message"],
+        tuple(data["path"]), data["waived"], [Position(*p) for p in data["related"]],
+    )
+
+
+def _load(cache_file: Path) -> dict[str, dict]:
+    """The previous build's entries; an unreadable or foreign cache is simply not used."""
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("entries"), dict):
+        return {}
+    return data["entries"]
