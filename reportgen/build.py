@@ -177,11 +177,21 @@ def remove_temporaries(out: Path) -> None:
                 path.unlink()
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Temporary file in the same folder, fsync, rename: the old file stays until the new is whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # as an ordinary new file (mkstemp's own mode is 0600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

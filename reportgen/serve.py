@@ -49,7 +49,11 @@ ASSETS = {
     "serve.css": "text/css; charset=utf-8",
 }
 TITLES = {"declaration": "部门整体预算绩效目标申报表", "self-evaluation": "部门整体支出绩效自评报告"}
-DOWNLOADS = {"pdf": ".pdf", "docx": ".docx"}
+DOWNLOADS = {  # format → (suffix, media type)
+    "pdf": (".pdf", "application/pdf"),
+    "docx": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 CSP = "; ".join((
@@ -438,7 +442,7 @@ def download_name(document: Document, fmt: str) -> tuple[str, str]:
     """The file name offered for a download, and its ASCII stand-in for old clients."""
     model = document.model
     assert model is not None
-    suffix = DOWNLOADS[fmt]
+    suffix = DOWNLOADS[fmt][0]
     return f"{model.department}{model.year}年{TITLES[document.kind]}{suffix}", f"{document.kind}-{model.year}{suffix}"
 
 
@@ -565,10 +569,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         except RenderError as exc:
             self._send(500, f"生成失败：{exc}\n".encode(), TEXT)
             return
-        kind = "application/pdf" if fmt == "pdf" else (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         disposition = content_disposition(*download_name(entry.document, fmt))
-        self._send(200, data, kind, {"Content-Disposition": disposition})
+        self._send(200, data, DOWNLOADS[fmt][1], {"Content-Disposition": disposition})
 
     def _asset(self, name: str) -> None:
         self._send(200, (STATIC / name).read_bytes(), ASSETS[name])

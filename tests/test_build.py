@@ -227,3 +227,10 @@ def test_a_damaged_cache_is_not_trusted(project):
     assert [f.format() for f in run_build(project).findings] == fresh
     (project / "build" / build_module.CHECKS_CACHE).write_text("not json")
     assert [f.format() for f in run_build(project).findings] == fresh
+
+
+def test_outputs_get_the_usual_permissions(project, monkeypatch):
+    monkeypatch.setattr(build_module, "_UMASK", 0o022)
+    run_build(project)
+    modes = {p.stat().st_mode & 0o777 for p in (project / "build").rglob("*") if p.is_file()}
+    assert modes == {0o644}

@@ -73,6 +73,7 @@
     }
     bar.appendChild(link("下载 PDF", "/download/pdf/" + path));
     bar.appendChild(link("下载 Word", "/download/docx/" + path));
+    bar.appendChild(link("下载 Excel", "/download/xlsx/" + path));
     document.body.appendChild(bar);
   }
 
