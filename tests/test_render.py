@@ -156,3 +156,18 @@ def test_render_command_refuses_a_document_with_errors(tmp_path):
     assert result.exit_code == 1
     assert "E002" in result.output and "未生成" in result.output
     assert not out.exists()
+
+
+def test_merged_blocks_are_row_groups_kept_on_one_page() -> None:
+    from reportgen.render.context import Cell, Table
+
+    rows = [[Cell("产出", rowspan=2), Cell("数量")], [Cell("", rowspan=0), Cell("质量")],
+            [Cell("满意度"), Cell("服务对象")], [Cell("总分"), Cell("")]]
+    groups = Table("t", ["一级", "二级"], [50, 50], rows).row_groups()
+    assert [(merged, [r[1].text for r in group]) for merged, group in groups] == [
+        (True, ["数量", "质量"]), (False, ["服务对象", ""])]
+    html = render_document(Loader().load_document(ROOT / "content/liwan-publicity-department/2024/declaration.yaml"),
+                           "html").decode()
+    indicators = html[html.index('class="sheet indicators"'):]
+    assert indicators.count('<tbody class="merged">') == 2  # 产出指标 and 效益指标; 满意度指标 has one row
+    assert re.search(r'<tbody class="merged">\s*<tr>\s*<td rowspan="\d+" class="label">产出指标', indicators)

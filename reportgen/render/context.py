@@ -48,6 +48,23 @@ class Table:
     header_rows: list[list[Cell]] = field(default_factory=list)
     unit: str | None = None  # 单位：万元
 
+    def row_groups(self) -> list[tuple[bool, list[list[Cell]]]]:
+        """(merged, rows): the rows a first-column cell spans stay one group, kept on one page
+        where it fits, so that no page shows a merged block without its 一级 label."""
+        groups: list[tuple[bool, list[list[Cell]]]] = []
+        i = 0
+        while i < len(self.rows):
+            span = self.rows[i][0].rowspan if self.rows[i] else 1
+            if span > 1:
+                groups.append((True, self.rows[i:i + span]))
+                i += span
+            else:
+                if not groups or groups[-1][0]:
+                    groups.append((False, []))
+                groups[-1][1].append(self.rows[i])
+                i += 1
+        return groups
+
 
 @dataclass
 class Block:
