@@ -298,7 +298,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         remove_temporaries(out)
         manifest = load_manifest(out)
         planned = plan(checks, out, formats, templates)
-        todo = [p for p in planned if force or not _fresh(p, manifest, out)]
+        todo = sorted((p for p in planned if force or not _fresh(p, manifest, out)), key=_longest_first)
         report.unchanged = [p.output for p in planned if p not in todo]
         report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
         try:
@@ -324,6 +324,14 @@ def _save(out: Path, manifest: dict[str, dict], checks: Checks, planned: list[Pl
         except OSError as exc:
             report.failed[out / name] = f"写入失败：{os_problem(exc)}（原有文件未改动）"
     remove_temporaries(out)
+
+
+# Long jobs first, so that no worker starts a 2-second PDF when the others are about to finish.
+_FORMAT_ORDER = {"pdf": 0, "docx": 1, "xlsx": 2, "html": 3}
+
+
+def _longest_first(job: PlannedJob) -> tuple[int, int]:
+    return _FORMAT_ORDER.get(job.fmt, 0), job.document.kind != "self-evaluation"
 
 
 def _fresh(job: PlannedJob, manifest: dict[str, dict], out: Path) -> bool:

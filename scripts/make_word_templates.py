@@ -132,7 +132,9 @@ def declaration_template(path: Path) -> None:
 
 def self_evaluation_template(path: Path) -> None:
     document = base_document(landscape=False)
-    document.add_paragraph("{{ title }}", style="公文标题")
+    title = document.add_paragraph("{{ title_prefix }}", style="公文标题")
+    title.runs[0].add_break()  # as in the PDF: the department and year, then the document's kind
+    title.add_run("{{ title_main }}")
     document.add_paragraph("", style="公文正文")
     document.add_paragraph("{%p for b in blocks %}", style="公文正文")
     document.add_paragraph("{%p if b.kind == 'h1' %}", style="公文正文")

@@ -69,6 +69,22 @@ if ((${#missing[@]} > 0)); then
     apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"
 fi
 
+# ---- 字体替换规则 -----------------------------------------------------------
+# 公文字体（仿宋_GB2312、黑体、楷体_GB2312、方正小标宋简体）映射到已安装的同类免费字体，
+# 使 LibreOffice 打开 Word 文件时各级文字仍用各自的字体。
+
+fontconfig_rule=scripts/fontconfig/64-reportgen-gov-fonts.conf
+fontconfig_target=/etc/fonts/conf.d/64-reportgen-gov-fonts.conf
+if ! cmp -s "$fontconfig_rule" "$fontconfig_target"; then
+    if [[ $EUID -eq 0 ]]; then
+        install -m 644 "$fontconfig_rule" "$fontconfig_target"
+        echo "已安装字体替换规则：$fontconfig_target"
+    else
+        echo "提示：以 root 身份执行 install -m 644 $fontconfig_rule $fontconfig_target，" \
+             "LibreOffice 打开生成的 Word 文件时可按公文字体的类别显示。" >&2
+    fi
+fi
+
 # ---- Python 虚拟环境 -------------------------------------------------------
 
 if [[ ! -x .venv/bin/python ]]; then

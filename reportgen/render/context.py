@@ -492,7 +492,7 @@ class _ReportBuilder:
                          Cell(money(task.funds), numeric=True), Cell(task.goal or ""), Cell(outcome)])
         self.outline.table(Table(
             "tasks", ["名称", "主要实施内容", "拟投入的资金（万元）", "期望达到的目标（概述）", "完成情况"],
-            [12, 13, 13, 27, 35], rows,
+            [11, 13, 15, 26, 35], rows,  # the funds column holds 9,999.99 on one line
         ))
 
     def projects(self) -> None:
