@@ -120,14 +120,18 @@ class Plan:
     files: dict[Path, str] = field(default_factory=dict)  # path → text, in writing order
 
     def write(self) -> list[Path]:
-        existing = [p for p in self.files if p.exists()]
-        if existing:
-            names = "、".join(str(p) for p in existing)
-            raise ScaffoldError(f"文件已存在，不会覆盖：{names}。如需重新生成，请先移走或删除这些文件")
+        refuse_existing(self.files)
         for path, text in self.files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         return list(self.files)
+
+
+def refuse_existing(paths: Iterable[Path]) -> None:
+    existing = [p for p in paths if p.exists()]
+    if existing:
+        names = "、".join(str(p) for p in existing)
+        raise ScaffoldError(f"文件已存在，不会覆盖：{names}。如需重新生成，请先移走或删除这些文件")
 
 
 def scaffold(content: Path, department: str, year: int, *, name: str | None = None,
@@ -235,12 +239,13 @@ def _next_year(folder: Path, year: int, name: str | None, schemas: Path) -> Plan
     found = {kind: previous / kind for kind in (DECLARATION, SELF_EVALUATION) if (previous / kind).exists()}
     if not found:
         raise ScaffoldError(f"没有找到 {year - 1} 年的申报表或自评报告（{previous}），无法沿用上一年度的内容")
+    target = folder / str(year)
+    refuse_existing(target / kind for kind in found)  # before reading last year's files
     models = {kind: _previous_model(loader, path) for kind, path in found.items()}
     department = next(iter(models.values())).department
     if name and name != department:
         raise ScaffoldError(f"部门 {folder} 已存在，部门名称为“{department}”；沿用上一年度时不需要 --name")
     result = Plan()
-    target = folder / str(year)
     declaration: Declaration | None = models.get(DECLARATION)  # type: ignore[assignment]
     if declaration is not None:
         path = target / DECLARATION

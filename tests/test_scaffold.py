@@ -164,3 +164,13 @@ def test_refusals(runner: CliRunner, args: list[str], message: str) -> None:
 def test_scalars_read_back_unchanged(text: str) -> None:
     source = load_text(f"键: {scalar(text)}\n", "x.yaml")
     assert source.findings == [] and source.data == {"键": text}
+
+
+def test_existing_files_are_named_even_when_last_year_has_errors(runner: CliRunner) -> None:
+    sample_tree()
+    assert invoke(runner, "new", "media", "2025").exit_code == 0
+    previous = next(Path("content/media/2024").glob("*.yaml"))
+    previous.write_text(previous.read_text("utf-8").replace("年度: 2024", "年度: [2024"), encoding="utf-8")
+    assert invoke(runner, "validate", str(previous)).exit_code == 1
+    result = invoke(runner, "new", "media", "2025")
+    assert result.exit_code == 1 and "文件已存在，不会覆盖" in result.stderr and "有错误" not in result.stderr
