@@ -457,7 +457,11 @@ def stated_problems(doc: SelfEvaluation, card: Scorecard, settings: Scoring) -> 
             "E607", f"自评得分写为 {_plain(stated)} 分，按自评表计算为 {_plain(total)} 分{note}",
             (*CONCLUSION, "自评得分")))
     if conclusion.stated_grade is not None and conclusion.stated_grade.strip("“”\"") != card.grade:
-        problems.append(Problem(
-            "E608", f"自评等级写为“{conclusion.stated_grade}”，按自评表总分 {_plain(total)} 分应为"
-            f"“{card.grade}”{note}", (*CONCLUSION, "自评等级")))
+        if card.complete:
+            message = f"自评等级写为“{conclusion.stated_grade}”，按自评表总分 {_plain(total)} 分应为“{card.grade}”"
+        else:  # as the annex prints it: no grade from an incomplete annex
+            message = (f"自评等级写为“{conclusion.stated_grade}”，但自评表不完整，无法评定等级（{card.unscored} 项"
+                       f"缺少评分依据；已评分部分合计 {_plain(total)} 分，全部得满分时最高为 "
+                       f"{_plain(derive.quantize(card.max_total, settings.score_decimals))} 分）")
+        problems.append(Problem("E608", message, (*CONCLUSION, "自评等级")))
     return problems

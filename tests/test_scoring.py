@@ -346,8 +346,9 @@ def test_seed_scored_end_to_end() -> None:
     assert derive_2(card.total) == "39.92" and card.grade == "差"
     assert not card.complete and card.unscored == 8
     assert derive_2(card.max_total) == "99.92"
-    waived = {f.code: f.waived for f in document.findings if f.waived}
+    waived = {f.code: f for f in document.findings if f.waived}
     assert set(waived) == {"E607", "E608"}
+    assert "自评表不完整，无法评定等级（8 项缺少评分依据" in waived["E608"].message  # as the annex says
     assert document.ok
     context = document_context(document)
     conclusion = next(b.text for b in context["blocks"] if "自评得分" in b.text)
