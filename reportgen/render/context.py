@@ -364,7 +364,7 @@ class _ReportBuilder:
             for i, item in enumerate(area.items):
                 o.at((*base, "重点工作", a, "条目", i))
                 paragraphs = self.text(item, (*base, "重点工作", a, "条目", i))
-                o.paragraph(f"{i + 1}. {paragraphs[0]}" if paragraphs else "")
+                o.paragraph(HEADING_NUMBERS[3](i + 1) + paragraphs[0] if paragraphs else "")  # 1. as in headings
                 o.paragraphs(paragraphs[1:])
 
     # 一、(三) ------------------------------------------------------------------------------
