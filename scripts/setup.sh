@@ -18,6 +18,7 @@ usage() {
 mode=$1
 
 runtime_packages=(
+    python3-venv
     fonts-noto-cjk
     fonts-noto-cjk-extra
     fonts-arphic-ukai
@@ -70,8 +71,8 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # ---- 字体替换规则 -----------------------------------------------------------
-# 公文字体（仿宋_GB2312、黑体、楷体_GB2312、方正小标宋简体）映射到已安装的同类免费字体，
-# 使 LibreOffice 打开 Word 文件时各级文字仍用各自的字体。
+# The official font names (仿宋_GB2312, 黑体, 楷体_GB2312, 方正小标宋简体) mapped to installed fonts
+# of the same kind, so that LibreOffice draws each level of a Word file in a font of its own.
 
 fontconfig_rule=scripts/fontconfig/64-reportgen-gov-fonts.conf
 fontconfig_target=/etc/fonts/conf.d/64-reportgen-gov-fonts.conf
@@ -87,9 +88,16 @@ fi
 
 # ---- Python 虚拟环境 -------------------------------------------------------
 
+# Debian's own Python is built with PGO and LTO: WeasyPrint lays out about 30% faster in it than
+# in a plain build (such as pyenv's), so it is preferred when it is recent enough.
+python=python3
+if [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    python=/usr/bin/python3
+fi
+
 if [[ ! -x .venv/bin/python ]]; then
-    echo "正在创建虚拟环境 .venv ……"
-    if ! python3 -m venv .venv; then
+    echo "正在创建虚拟环境 .venv（$($python --version)）……"
+    if ! "$python" -m venv .venv; then
         echo "创建虚拟环境失败。Debian 上可能需要先安装 python3-venv：" >&2
         echo "    apt-get install -y python3-venv" >&2
         exit 1
