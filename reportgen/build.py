@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import ctypes
 import errno
 import fcntl
 import functools
@@ -21,6 +22,7 @@ import re
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -211,14 +213,18 @@ def build_lock(out: Path) -> Iterator[None]:
     except OSError as exc:
         raise BuildError(f"无法写入输出文件夹 {out}：{os_problem(exc)}") from exc
     with lock as handle:
+        # A POSIX record lock belongs to this process alone: forked workers do not inherit it, so a
+        # killed build never leaves its output folder locked by workers that outlive it.
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise BuildError(f"无法锁定输出文件夹 {out}：{os_problem(exc)}") from exc
             raise BuildLocked(f"另一个构建正在写入 {out}，请等它结束后再试") from exc
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 # --- executors ---------------------------------------------------------------------------------
@@ -240,7 +246,8 @@ def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
     """Workers forked from this process, which has the renderers imported and the fonts loaded."""
     warm_renderers()
     context = multiprocessing.get_context("fork")
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupt)
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                                  initargs=(os.getpid(),))
 
 
 @functools.cache
@@ -254,9 +261,36 @@ def warm_renderers() -> None:
     HTML(string='<p style="font-family: Noto Serif CJK SC, Noto Sans CJK SC, AR PL UKai CN">预热</p>').write_pdf()
 
 
-def _ignore_interrupt() -> None:
-    """Ctrl+C is the build's to handle: workers finish their job quietly, and are not given more."""
+def _start_worker(build_pid: int) -> None:
+    """Ctrl+C is the build's to handle (it stops the workers); a worker told to stop just ends, and
+    so does one whose build was killed: no worker outlives its build."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for stop in STOP_SIGNALS:
+        signal.signal(stop, signal.SIG_DFL)
+    with contextlib.suppress(OSError, AttributeError):  # Linux only
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != build_pid:  # killed before the line above took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # kill, a closed terminal: handled as Ctrl+C
+
+
+@contextlib.contextmanager
+def interrupt_on_stop_signals() -> Iterator[None]:
+    """A build told to stop ends as after Ctrl+C: workers stopped, outputs whole, lock released."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {stop: signal.signal(stop, interrupt) for stop in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
 
 
 class DaskExecutor(cf.Executor):
@@ -362,8 +396,13 @@ def _run(todo: list[PlannedJob], out: Path, manifest: dict[str, dict], report: B
     batches = [todo] if executor_spec else _batches(todo, TASKS_PER_WORKER * workers)
     crashed: list[PlannedJob] = []
     for batch in batches:
-        with make_executor(executor_spec, min(workers, len(batch))) as pool:
+        pool = make_executor(executor_spec, min(workers, len(batch)))
+        try:
             crashed += _run_batch(pool, batch, finish)
+        except KeyboardInterrupt:
+            stop_now(pool)
+            raise
+        pool.shutdown()
     if crashed:
         _retry_alone(crashed, workers, finish)
 
@@ -389,6 +428,20 @@ def _run_batch(pool: cf.Executor, batch: list[PlannedJob], finish: Finish) -> li
     return crashed
 
 
+def stop_now(pool: cf.Executor) -> None:
+    """After Ctrl+C: the running jobs are dropped, not awaited. Nothing is lost, since only this
+    process writes outputs; more Ctrl+C while the workers stop is ignored, so none is left behind."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()  # ProcessPoolExecutor has no public way to stop a running job
+        pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+
+
 def _retry_alone(jobs: list[PlannedJob], workers: int, finish: Finish) -> None:
     """Once more, each job in a pool of its own (`workers` at a time): one that kills its worker
     again fails alone, and every other job is built."""
@@ -406,9 +459,13 @@ def _retry_alone(jobs: list[PlannedJob], workers: int, finish: Finish) -> None:
                 pool.shutdown()
                 outcome = _outcome(future)
                 finish(planned, RuntimeError(CRASHED) if isinstance(outcome, _WorkerDied) else outcome)
+    except KeyboardInterrupt:
+        for _, pool in running.values():
+            stop_now(pool)
+        raise
     finally:
         for _, pool in running.values():
-            pool.shutdown(cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 CRASHED = "生成时工作进程意外退出（已在新进程中重试一次，仍然退出）；可能是内存不足或渲染程序崩溃"

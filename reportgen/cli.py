@@ -143,7 +143,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
 
     退出码：0 全部成功；1 有文档校验未通过或生成失败。
     """
-    from .build import BuildError, os_problem
+    from .build import BuildError, interrupt_on_stop_signals, os_problem
     from .build import build as run_build
     from .progress import reporter
 
@@ -152,7 +152,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
     if unknown or not chosen:
         raise click.BadParameter(f"未知格式：{'、'.join(unknown) or '（空）'}；可用 {'、'.join(OUTPUT_FORMATS)}", param_hint="--to")
     try:
-        with reporter() as progress:
+        with interrupt_on_stop_signals(), reporter() as progress:
             report = run_build(list(paths or (CONTENT,)), out, formats=chosen, jobs=jobs, force=force,
                                executor=executor, progress=progress)
     except BuildError as exc:
@@ -165,8 +165,11 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
         click.echo(f"构建失败：{exc.filename or ''}{os_problem(exc)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:  # outside the rendering (which reports it below): nothing half-written
+        _ignore_further_interrupts()
         click.echo(INTERRUPTED, err=True)
         sys.exit(130)
+    if report.interrupted:
+        _ignore_further_interrupts()
     for finding in report.findings:  # errors here; warnings are listed in index.html and by validate
         if finding.is_error:
             click.echo(finding.format(), err=True)
@@ -184,6 +187,13 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
         sys.exit(130)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
+
+
+def _ignore_further_interrupts() -> None:
+    """The build has stopped; another Ctrl+C would only cut its report short."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @main.command()

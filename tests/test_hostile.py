@@ -465,20 +465,32 @@ def test_worker_killed_twice_fails_alone(project, monkeypatch):
     assert not stray_files(project / "build")
 
 
-@pytest.mark.slow
-def test_ctrl_c_during_build(project):
-    """`python -m reportgen build` in a subprocess; SIGINT to its process group (as Ctrl+C does)."""
-    command = [sys.executable, "-m", "reportgen", "build", "--to", "html,docx", "-j", "1"]
-    subprocess.run(command, cwd=project, check=True, capture_output=True, timeout=120)
-    before = outputs(project / "build")
+BUILD = [sys.executable, "-m", "reportgen", "build", "--to", "html,docx", "-j", "1"]
+
+
+def building(project: Path, *options: str) -> subprocess.Popen:
+    """A build in a subprocess of its own session, returned once it has written its first output.
+
+    Ctrl+C is restored in the child: a test run started in the background has it ignored."""
     started = time.time_ns()
-    process = subprocess.Popen([*command[:5], "html,docx,pdf", "-j", "1", "--force"], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen([*BUILD[:5], "html,docx,pdf", *options, "--force"], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not any(p.stat().st_mtime_ns >= started for p in (project / "build").rglob("*.*")
                   if p.suffix in (".html", ".docx", ".pdf") and p.name != "index.html"):
         assert process.poll() is None and time.monotonic() < deadline, "the build ended before it was interrupted"
         time.sleep(0.01)
+    return process
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_build(project):
+    """`python -m reportgen build` in a subprocess; SIGINT to its process group (as Ctrl+C does)."""
+    command = BUILD
+    subprocess.run(command, cwd=project, check=True, capture_output=True, timeout=120)
+    before = outputs(project / "build")
+    process = building(project, "-j", "1")
     os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr.decode()
@@ -498,6 +510,35 @@ def test_ctrl_c_during_build(project):
                            timeout=120)
     assert rerun.returncode == 0, rerun.stderr.decode()
     assert len([p for p in outputs(project / "build") if p.suffix == ".pdf"]) == 3
+
+
+@pytest.mark.slow
+def test_ctrl_c_pressed_again_while_the_build_stops(project):
+    subprocess.run(BUILD, cwd=project, check=True, capture_output=True, timeout=120)
+    process = building(project, "-j", "2")
+    for _ in range(3):
+        os.killpg(process.pid, signal.SIGINT)
+        time.sleep(0.05)
+    stdout, stderr = process.communicate(timeout=30)  # it used to wait for the workers for good
+    assert process.returncode == 130 and "Traceback" not in stderr.decode(), stderr.decode()
+    assert not stray_files(project / "build")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_killed_build_leaves_the_output_folder_usable(project, stop):
+    """Only the build process is signalled, not its workers; the next build must not find the folder
+    locked (workers do not inherit the lock) and must complete."""
+    subprocess.run(BUILD, cwd=project, check=True, capture_output=True, timeout=120)
+    process = building(project, "-j", "2")
+    os.kill(process.pid, stop)
+    stdout, stderr = process.communicate(timeout=30)
+    if stop == signal.SIGTERM:
+        assert process.returncode == 130 and "已中断" in stderr.decode(), stderr.decode()
+    rerun = subprocess.run([*BUILD[:5], "html,docx,pdf", "-j", "2"], cwd=project, capture_output=True,
+                           timeout=120)
+    assert rerun.returncode == 0 and "另一个构建" not in rerun.stderr.decode(), rerun.stderr.decode()
+    assert not stray_files(project / "build")
 
 
 # --- 5. limits: bounded time and memory --------------------------------------------------------------
