@@ -13,7 +13,6 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import functools
 import hashlib
 import json
 import multiprocessing
@@ -243,33 +242,23 @@ TASKS_PER_WORKER = 40  # jobs per worker before its pool is renewed
 
 
 def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
-    """Workers forked from this process, which has the renderers imported and the fonts loaded."""
-    warm_renderers()
-    context = multiprocessing.get_context("fork")
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                                  initargs=(os.getpid(),))
+    """Workers forked from a server that has the renderers imported and the fonts loaded
+    (render/warm.py), and nothing of this process: each starts ready, and small."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["reportgen.render.warm"])
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
 
 
-@functools.cache
-def warm_renderers() -> None:
-    """Import the renderers and load the fonts once, so that every forked worker starts ready."""
-    from weasyprint import HTML
-
-    from .render import docx, fonts, formats, pdf, xlsx  # noqa: F401
-
-    fonts.coverage()
-    HTML(string='<p style="font-family: Noto Serif CJK SC, Noto Sans CJK SC, AR PL UKai CN">预热</p>').write_pdf()
-
-
-def _start_worker(build_pid: int) -> None:
+def _start_worker() -> None:
     """Ctrl+C is the build's to handle (it stops the workers); a worker told to stop just ends, and
     so does one whose build was killed: no worker outlives its build."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for stop in STOP_SIGNALS:
         signal.signal(stop, signal.SIG_DFL)
+    parent = os.getppid()
     with contextlib.suppress(OSError, AttributeError):  # Linux only
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != build_pid:  # killed before the line above took effect
+    if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
 
 

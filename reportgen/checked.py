@@ -29,6 +29,7 @@ from .content import (
     sibling_file,
 )
 from .findings import Finding, Position, Severity
+from .source import MAX_BYTES
 
 CACHE_FORMAT = 1
 
@@ -150,6 +151,8 @@ def _digest(path: Path, inputs: Iterable[Path]) -> str | None:
     digest = hashlib.sha256(f"{CACHE_FORMAT}\0{code_fingerprint()}".encode())
     try:
         for each in (path, *inputs):
+            if each.stat().st_size > MAX_BYTES:
+                return None  # refused by the loader unread; not worth reading here either
             digest.update(f"\0{each.name}\0{display_path(each)}\0".encode())
             digest.update(hashlib.sha256(each.read_bytes()).digest())
     except OSError:

@@ -8,6 +8,7 @@ cannot happen.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -168,19 +169,22 @@ def load_file(path: FsPath | str, display: str | None = None) -> Source:
     path = FsPath(path)
     name = display or str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # no more: a huge file is refused without reading it all
+            size = os.fstat(handle.fileno()).st_size if len(raw) > MAX_BYTES else len(raw)
     except OSError as exc:
         source = Source(file=name)
         source.findings.append(source.finding("E100", f"无法读取文件：{exc.strerror or exc}"))
         return source
-    return load_bytes(raw, name)
+    return load_bytes(raw, name, size)
 
 
-def load_bytes(raw: bytes, file: str) -> Source:
+def load_bytes(raw: bytes, file: str, size: int | None = None) -> Source:
     source = Source(file=file)
     if len(raw) > MAX_BYTES:
+        size = max(size or 0, len(raw))
         source.findings.append(source.finding(
-            "E109", f"文件过大（{len(raw) / 1024 / 1024:.1f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）"
+            "E109", f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）"
         ))
         return source
     text = _decode(raw, source)

@@ -33,14 +33,14 @@ def parse_decimal(value: Any, *, unit: str = "万元") -> Decimal:
     if isinstance(value, bool) or value is None:
         raise ValueError("应为数字")
     if isinstance(value, Decimal | int):
-        return Decimal(value)
+        return _within_bounds(Decimal(value), str(value))
     if not isinstance(value, str):
         raise ValueError("应为数字")
     text = value.strip()
     if _PLAIN_NUMBER.fullmatch(text):
-        return Decimal(text)
+        return _within_bounds(Decimal(text), text)
     if _GROUPED_NUMBER.fullmatch(text):
-        return Decimal(text.replace(",", ""))
+        return _within_bounds(Decimal(text.replace(",", "")), text)
     normalised = unicodedata.normalize("NFKC", text).replace("，", ",").replace("。", ".")
     if normalised != text and (
         _PLAIN_NUMBER.fullmatch(normalised) or _GROUPED_NUMBER.fullmatch(normalised)
@@ -52,6 +52,19 @@ def parse_decimal(value: Any, *, unit: str = "万元") -> Decimal:
         suggestion = match["number"].replace(",", "")
         raise ValueError(f"数字后不要写单位“{match['unit']}”（单位为{unit}），请改为：{suggestion}")
     raise ValueError(f"“{text}”不是数字")
+
+
+# Far beyond any budget in 万元, and within what decimal arithmetic keeps exact (28 digits).
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMALS = 8
+
+
+def _within_bounds(number: Decimal, text: str) -> Decimal:
+    exponent = number.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if not number.is_finite() or abs(number) >= Decimal(10) ** MAX_INTEGER_DIGITS or decimals > MAX_DECIMALS:
+        raise ValueError(f"数字“{text}”位数过多：整数部分最多 {MAX_INTEGER_DIGITS} 位，小数最多 {MAX_DECIMALS} 位")
+    return number
 
 
 def _money(value: Any) -> Decimal:
