@@ -329,6 +329,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
+            report.seconds = time.perf_counter() - started
             _save(out, manifest, checks, planned, report)
     report.seconds = time.perf_counter() - started
     return report

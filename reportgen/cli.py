@@ -112,14 +112,16 @@ def render(file: Path, fmt: str, output: Path | None) -> None:
     if not document.ok:
         click.echo(f"未生成：{summary(document.findings)}", err=True)
         sys.exit(1)
+    target = output or Path(file.stem).with_suffix(SUFFIX[fmt])
     try:
         data = render_document(document, fmt)
+        write_atomic(target, data)
     except RenderError as exc:
         click.echo(f"生成失败：{exc}", err=True)
         sys.exit(1)
-    target = output or Path(file.stem).with_suffix(SUFFIX[fmt])
-    try:
-        write_atomic(target, data)
+    except KeyboardInterrupt:
+        click.echo(f"已中断：没有写入 {target}（原有文件未改动）。", err=True)
+        sys.exit(130)
     except OSError as exc:
         from .build import os_problem
 

@@ -20,6 +20,7 @@ def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: Bu
     by_document: dict[Path, list[PlannedJob]] = {}
     for job in planned:
         by_document.setdefault(job.document.path, []).append(job)
+    done = {*report.built, *report.unchanged}
     rows = []
     for document in checks.documents:
         jobs = by_document.get(document.path, [])
@@ -28,6 +29,8 @@ def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: Bu
             status = "校验未通过"
         elif failed:
             status = "生成失败"
+        elif any(j.output not in done for j in jobs):
+            status = "未完成（构建已中断）"
         else:
             status = "已生成"
         rows.append({

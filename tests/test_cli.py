@@ -178,3 +178,16 @@ def test_help_is_chinese(runner: CliRunner, command: list[str], flag: str) -> No
     for param in target.params:
         if isinstance(param, click.Option) and param.name not in ("help", "version"):
             assert param.help and CJK.search(param.help), param.name
+
+
+def test_ctrl_c_during_render_keeps_the_previous_output(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    clean_tree()
+    Path("out.html").write_text("earlier", encoding="utf-8")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("reportgen.render.formats.render_document", interrupted)
+    result = invoke(runner, "render", "media/2024/declaration.yaml", "--to", "html", "-o", "out.html")
+    assert result.exit_code == 130 and "已中断：没有写入 out.html（原有文件未改动）" in result.stderr
+    assert Path("out.html").read_text(encoding="utf-8") == "earlier"

@@ -501,6 +501,8 @@ def test_ctrl_c_during_build(project):
         assert after[path] == data, path  # rewritten with the same bytes, or not touched
     pdfs = [p for p in after if p.suffix == ".pdf"]
     assert len(pdfs) < 3, "every PDF was made: the interruption came too late to test anything"
+    index = (project / "build" / "index.html").read_text(encoding="utf-8")
+    assert "未完成（构建已中断）" in index and "用时 0.00 秒" not in index
     for path in pdfs:
         assert after[path].startswith(b"%PDF-") and after[path].rstrip().endswith(b"%%EOF")
     assert not stray_files(project / "build")
