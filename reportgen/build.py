@@ -212,18 +212,19 @@ def build_lock(out: Path) -> Iterator[None]:
     except OSError as exc:
         raise BuildError(f"无法写入输出文件夹 {out}：{os_problem(exc)}") from exc
     with lock as handle:
-        # A POSIX record lock belongs to this process alone: forked workers do not inherit it, so a
-        # killed build never leaves its output folder locked by workers that outlive it.
         try:
-            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EACCES, errno.EAGAIN):
-                raise BuildError(f"无法锁定输出文件夹 {out}：{os_problem(exc)}") from exc
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
             raise BuildLocked(f"另一个构建正在写入 {out}，请等它结束后再试") from exc
+        _HELD_LOCKS.add(handle.fileno())  # forked workers close their copy (_start_worker)
         try:
             yield
         finally:
-            fcntl.lockf(handle, fcntl.LOCK_UN)
+            _HELD_LOCKS.discard(handle.fileno())
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_HELD_LOCKS: set[int] = set()
 
 
 # --- executors ---------------------------------------------------------------------------------
@@ -242,23 +243,28 @@ TASKS_PER_WORKER = 40  # jobs per worker before its pool is renewed
 
 
 def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
-    """Workers forked from a server that has the renderers imported and the fonts loaded
-    (render/warm.py), and nothing of this process: each starts ready, and small."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["reportgen.render.warm"])
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
+    """Workers forked from this process once it has the renderers imported and the fonts loaded,
+    so that each starts ready. (A forkserver outlives a killed build, and its workers with it.)"""
+    from .render.warm import warm_renderers
+
+    warm_renderers()
+    context = multiprocessing.get_context("fork")
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                                  initargs=(os.getpid(),))
 
 
-def _start_worker() -> None:
+def _start_worker(build_pid: int) -> None:
     """Ctrl+C is the build's to handle (it stops the workers); a worker told to stop just ends, and
-    so does one whose build was killed: no worker outlives its build."""
+    so does one whose build was killed: no worker outlives its build, nor holds its lock."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for stop in STOP_SIGNALS:
         signal.signal(stop, signal.SIG_DFL)
-    parent = os.getppid()
+    for descriptor in _HELD_LOCKS:  # the lock stays with the build: released when the build ends
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
     with contextlib.suppress(OSError, AttributeError):  # Linux only
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:  # the parent died before the line above took effect
+    if os.getppid() != build_pid:  # the build died before the line above took effect
         os._exit(1)
 
 

@@ -1,9 +1,15 @@
-"""Preloaded by the build's forkserver: the renderers imported and the fonts loaded once, so that
-every worker forked from it starts ready."""
+"""Renderers imported and fonts loaded once, in the build process, before it forks its workers."""
 
-from weasyprint import HTML
+from __future__ import annotations
 
-from . import docx, fonts, formats, pdf, xlsx  # noqa: F401
+from functools import cache
 
-fonts.coverage()
-HTML(string='<p style="font-family: Noto Serif CJK SC, Noto Sans CJK SC, AR PL UKai CN">预热</p>').write_pdf()
+
+@cache
+def warm_renderers() -> None:
+    from weasyprint import HTML
+
+    from . import docx, fonts, formats, pdf, xlsx  # noqa: F401
+
+    fonts.coverage()
+    HTML(string='<p style="font-family: Noto Serif CJK SC, Noto Sans CJK SC, AR PL UKai CN">预热</p>').write_pdf()
