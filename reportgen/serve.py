@@ -433,7 +433,7 @@ def _row(entry: Entry) -> dict:
     path = quote(entry.key)
     return {
         "title": entry.title, "file": display_path(entry.document.path), "href": f"/preview/{path}",
-        "pdf": f"/download/pdf/{path}", "docx": f"/download/docx/{path}", "findings": f"/findings/{path}",
+        **{fmt: f"/download/{fmt}/{path}" for fmt in DOWNLOADS}, "findings": f"/findings/{path}",
         "errors": entry.errors, "warnings": entry.warnings,
     }
 

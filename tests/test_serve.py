@@ -217,7 +217,9 @@ def test_index_lists_documents_with_counts(preview: Preview):
         row = html[html.index(f'href="{page_url(key)}"'):].split("</tr>")[0]
         assert errors == 0 and "个错误" not in row
         assert (f"{warnings} 个警告" if warnings else "无问题") in row
-    assert f'href="{page_url(SELF_EVALUATION)}"' in html and f'href="/download/pdf/{quote(DECLARATION)}"' in html
+    assert f'href="{page_url(SELF_EVALUATION)}"' in html
+    for fmt in ("pdf", "docx", "xlsx"):
+        assert f'href="/download/{fmt}/{quote(DECLARATION)}"' in html
 
 
 def test_every_html_response_has_csp_and_no_inline_script(preview: Preview, project: Path):
