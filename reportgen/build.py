@@ -335,9 +335,8 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
-            report.seconds = time.perf_counter() - started
+            report.seconds = time.perf_counter() - started  # as index.html states it
             _save(out, manifest, checks, planned, report)
-    report.seconds = time.perf_counter() - started
     return report
 
 

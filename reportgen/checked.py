@@ -94,6 +94,7 @@ class _Run:
         self.previous = previous
         self.used: dict[str, dict] = {}
         self._loader = None
+        self._hashes: dict[Path, bytes | None] = {}  # a department.yaml serves several documents
 
     @property
     def loader(self):  # imported on the first miss only: the models take 0.4 s to import
@@ -108,7 +109,7 @@ class _Run:
                       "sibling": sibling_file(path)}
         inputs = {role: p for role, p in candidates.items() if p.exists()}
         kind = path.name.removesuffix(".yaml")
-        key = _digest(path, inputs.values())
+        key = self._digest(path, *inputs.values())
         with contextlib.suppress(*_MALFORMED):
             entry = self.previous[key]  # type: ignore[index]
             checked = CheckedDocument(path, kind, bool(entry["ok"]), entry["department"], entry["year"],
@@ -125,7 +126,7 @@ class _Run:
 
     def side_file(self, path: Path) -> list[Finding]:
         """department.yaml and settings.yaml are checked on their own too."""
-        key = _digest(path, ())
+        key = self._digest(path)
         with contextlib.suppress(*_MALFORMED):
             entry = self.previous[key]  # type: ignore[index]
             findings = [_finding(f) for f in entry["findings"]]
@@ -135,6 +136,19 @@ class _Run:
         findings = load(path).source.findings
         self._remember(key, {"findings": [_finding_data(f) for f in findings]})
         return findings
+
+    def _digest(self, *paths: Path) -> str | None:
+        """Of the code and every file's name, displayed path and bytes; None when one cannot be read."""
+        digest = hashlib.sha256(f"{CACHE_FORMAT}\0{code_fingerprint()}".encode())
+        for path in paths:
+            if path not in self._hashes:
+                self._hashes[path] = _file_hash(path)
+            content = self._hashes[path]
+            if content is None:
+                return None
+            digest.update(f"\0{path.name}\0{display_path(path)}\0".encode())
+            digest.update(content)
+        return digest.hexdigest()
 
     def _remember(self, key: str | None, entry: dict) -> None:
         """For the next run (a file that could not be read is validated afresh every time)."""
@@ -146,18 +160,14 @@ class _Run:
 _MALFORMED = (KeyError, TypeError, ValueError)
 
 
-def _digest(path: Path, inputs: Iterable[Path]) -> str | None:
-    """Of the code and every input's name, displayed path and bytes; None when one cannot be read."""
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{code_fingerprint()}".encode())
+def _file_hash(path: Path) -> bytes | None:
+    """None for a file the loader refuses anyway: unreadable, or too large to be read at all."""
     try:
-        for each in (path, *inputs):
-            if each.stat().st_size > MAX_BYTES:
-                return None  # refused by the loader unread; not worth reading here either
-            digest.update(f"\0{each.name}\0{display_path(each)}\0".encode())
-            digest.update(hashlib.sha256(each.read_bytes()).digest())
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        return hashlib.sha256(path.read_bytes()).digest()
     except OSError:
         return None  # the loader reports it, located
-    return digest.hexdigest()
 
 
 def _finding_data(finding: Finding) -> dict:

@@ -10,6 +10,7 @@ from . import chain
 from .checks import CheckContext, run_checks
 from .content import (
     DEPARTMENT_FILE,
+    DOCUMENT_FILES,
     SETTINGS_FILE,
     department_file,
     discover,
@@ -23,10 +24,8 @@ from .model.parse import parse_model
 from .source import Source, load_bytes, load_file
 from .taxonomy import Taxonomy, load_preset
 
-DOCUMENT_KINDS: dict[str, type[Declaration] | type[SelfEvaluation]] = {
-    "declaration.yaml": Declaration,
-    "self-evaluation.yaml": SelfEvaluation,
-}
+DOCUMENT_KINDS: dict[str, type[Declaration] | type[SelfEvaluation]] = dict(
+    zip(DOCUMENT_FILES, (Declaration, SelfEvaluation), strict=True))
 
 
 @dataclass
