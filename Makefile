@@ -19,6 +19,7 @@ validate:
 
 bench:
 	$(SETUP) test
+	$(VENV)/python bench/pdf.py
 	$(VENV)/python bench/run.py
 	$(VENV)/python bench/preview.py
 

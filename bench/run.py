@@ -161,40 +161,6 @@ def per_format_times(folder: Path, sample: int) -> dict[str, float]:
     return figures
 
 
-def seed_pdf_figures(repeat: int = 5) -> dict[str, float]:
-    """The seed self-evaluation's PDF in this process: layout and write, best of `repeat`; and, as
-    the reference, WeasyPrint on the same text as plain paragraphs (no tables, one font)."""
-    import html as markup
-
-    from weasyprint import HTML
-
-    from reportgen.documents import Loader
-    from reportgen.render.formats import render_document
-
-    document = Loader().load_document(SEED / "panyu-media-center" / "2022" / "self-evaluation.yaml")
-    page = render_document(document, "html").decode("utf-8")
-    text = re.sub(r"<[^>]+>", "\n", re.sub(r"<style>.*?</style>", "", page, flags=re.S))
-    paragraphs = "".join(f"<p>{markup.escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
-    plain = ("<style>@page { size: A4; margin: 37mm 26mm 35mm 28mm } body { font: 16pt/28.95pt 'Noto Serif CJK SC' }"
-             f" p {{ margin: 0; text-indent: 2em }}</style>{paragraphs}")
-    HTML(string=page).write_pdf()  # warm-up: fonts
-    figures: dict[str, list[float]] = {"layout": [], "write": [], "total": [], "plain": []}
-    for _ in range(repeat):
-        started = time.perf_counter()
-        laid_out = HTML(string=page, base_url=str(ROOT / "templates") + "/").render()
-        middle = time.perf_counter()
-        laid_out.write_pdf()
-        figures["layout"].append(middle - started)
-        figures["write"].append(time.perf_counter() - middle)
-        figures["total"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        HTML(string=plain).write_pdf()
-        figures["plain"].append(time.perf_counter() - started)
-    best = {name: min(values) for name, values in figures.items()}
-    best["pages"] = len(laid_out.pages)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--departments", type=int, default=100)
@@ -236,15 +202,11 @@ def main() -> None:
         assert result.returncode == 0, result.stderr[-2000:]
 
     per_format = per_format_times(folder, sample=10)
-    seed_pdf = seed_pdf_figures()
     n_docs = args.departments * 2
     print("\n结果")
     print(f"  完整构建（{n_docs} 个文档 × {len(FORMATS)} 种格式）  {full_s:8.2f} 秒")
     for fmt, seconds in per_format.items():
         print(f"  单文档 {fmt:<4}（进程内，取 10 个平均）     {seconds:8.3f} 秒")
-    print(f"  种子自评报告 PDF（{seed_pdf['pages']} 页，进程内，5 次取最快）：排版 {seed_pdf['layout']:.2f} 秒 + 写出 "
-          f"{seed_pdf['write']:.2f} 秒 = {seed_pdf['total']:.2f} 秒（目标 < 1.0 秒）")
-    print(f"    参照：同样文字排成无表格的纯段落 {seed_pdf['plain']:.2f} 秒；比值 {seed_pdf['total'] / seed_pdf['plain']:.2f}")
     print(f"  无变化重建                            {noop_s:8.2f} 秒   （目标 ≤ 1 秒）")
     print(f"  改动一个文件后重建                    {one_s:8.2f} 秒   （目标 ≤ 1.5 秒）")
     print(f"  校验全部语料（validate）              {validate_s:8.2f} 秒   （目标 ≤ 2 秒）")

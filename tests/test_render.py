@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import multiprocessing
 import re
 import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -13,8 +16,9 @@ from tools import ROOT, html_text_parts, require_tool
 
 from reportgen.cli import main
 from reportgen.documents import Document, Loader
-from reportgen.render import fonts
+from reportgen.render import fonts, pdf
 from reportgen.render.formats import RenderError, render_document
+from reportgen.render.pdf import render_pdf
 
 DOCUMENTS = [
     "content/panyu-media-center/2023/declaration.yaml",
@@ -171,3 +175,70 @@ def test_merged_blocks_are_row_groups_kept_on_one_page() -> None:
     indicators = html[html.index('class="sheet indicators"'):]
     assert indicators.count('<tbody class="merged">') == 2  # 产出指标 and 效益指标; 满意度指标 has one row
     assert re.search(r'<tbody class="merged">\s*<tr>\s*<td rowspan="\d+" class="label">产出指标', indicators)
+
+
+# --- PDF speed settings: same bytes, fewer collections -------------------------------------------
+
+def test_pdf_does_not_depend_on_what_the_process_rendered_before(rendered):
+    """Fonts are opened once per process: after other documents, a PDF is byte for byte the one a
+    fresh font configuration gives."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from reportgen.render.templates import TEMPLATES
+
+    for name in reversed(DOCUMENTS):
+        html = rendered[name]["html"].decode("utf-8")
+        fresh = HTML(string=html, base_url=str(TEMPLATES) + "/").write_pdf(font_config=FontConfiguration())
+        assert render_pdf(html) == fresh == rendered[name]["pdf"], name
+
+
+def test_font_configuration_is_the_process_own():
+    shared = pdf._font_config("<p>一</p>")
+    assert pdf._font_config("<p>二</p>") is shared
+    assert pdf._font_config("<style>@font-face { font-family: x; src: local(x) }</style>") is not shared
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_child_font_config_is_new, (id(shared),))
+
+
+def _child_font_config_is_new(parent_config_id: int) -> bool:
+    return id(pdf._font_config("<p>三</p>")) != parent_config_id
+
+
+def test_no_garbage_collection_while_a_pdf_is_made(rendered):
+    html = rendered[DOCUMENTS[1]]["html"].decode("utf-8")
+    generations: list[int] = []
+
+    def record(phase: str, info: dict) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        render_pdf(html)
+    finally:
+        gc.callbacks.remove(record)
+    assert generations in ([], [0])  # at most the young generation's, as the collector resumes (~95 if it ran)
+    assert gc.isenabled()
+
+
+def test_collector_state_is_restored():
+    with pytest.raises(RuntimeError), pdf.collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pdf.collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_warmed_build_process_freezes_what_it_loaded():
+    """Workers forked after the warm-up never walk the renderers' objects in their collections."""
+    code = ("import gc; from reportgen.render.warm import warm_renderers; warm_renderers();"
+            " print(gc.get_freeze_count())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert int(result.stdout) > 10_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from functools import cache
 
 
@@ -13,3 +14,6 @@ def warm_renderers() -> None:
 
     fonts.coverage()
     HTML(string='<p style="font-family: Noto Serif CJK SC, Noto Sans CJK SC, AR PL UKai CN">预热</p>').write_pdf()
+    # What is loaded now lives as long as the workers: kept out of their collections, which then
+    # walk only what a job allocates, and never touch (so never copy) the pages shared after fork.
+    gc.freeze()
