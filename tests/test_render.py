@@ -8,7 +8,9 @@ import multiprocessing
 import re
 import subprocess
 import sys
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
@@ -242,3 +244,21 @@ def test_warmed_build_process_freezes_what_it_loaded():
             " print(gc.get_freeze_count())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert int(result.stdout) > 10_000
+
+
+def test_one_pdf_at_a_time_in_a_process(monkeypatch):
+    """Threads (a Dask worker's, say) take turns: WeasyPrint and the shared fonts are not thread-safe."""
+    running, overlaps = [0], []
+
+    class Pages:
+        def write_pdf(self) -> bytes:
+            running[0] += 1
+            overlaps.append(running[0])
+            time.sleep(0.05)
+            running[0] -= 1
+            return b"%PDF"
+
+    monkeypatch.setattr(pdf, "lay_out", lambda html, templates: Pages())
+    with ThreadPoolExecutor(4) as threads:
+        assert list(threads.map(render_pdf, ["<p>一</p>"] * 8)) == [b"%PDF"] * 8
+    assert max(overlaps) == 1

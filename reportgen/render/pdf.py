@@ -6,6 +6,7 @@ import contextlib
 import gc
 import logging
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,10 @@ if TYPE_CHECKING:  # weasyprint loads when a PDF is made, not for validation
     from weasyprint.text.fonts import FontConfiguration
 
 logger = logging.getLogger(__name__)
+
+# WeasyPrint is not thread-safe, and the collector and the font configuration are the process's:
+# one PDF at a time in a process (a Dask worker may run several jobs in threads).
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def _fetcher_class():
@@ -59,7 +64,7 @@ def render_pdf(html: str, *, templates: Path = TEMPLATES, sources: Sequence[Sour
     """
     ensure_cjk_fonts()
     ensure_glyphs(html, sources)
-    with collector_paused():
+    with _ONE_AT_A_TIME, collector_paused():
         return lay_out(html, templates=templates).write_pdf()
 
 
