@@ -20,6 +20,7 @@ validate:
 bench:
 	$(SETUP) test
 	$(VENV)/python bench/pdf.py
+	$(VENV)/python bench/stages.py
 	$(VENV)/python bench/run.py
 	$(VENV)/python bench/preview.py
 
