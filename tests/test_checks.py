@@ -326,7 +326,8 @@ PUBLISHED = ROOT / "tests" / "fixtures" / "published"
 def test_published_documents_keep_their_findings() -> None:
     """The three figures the published self-evaluation gets wrong (E201, E203, E206); and, since its
     annex data was not published, a score that its own figures cannot give (E607, E608) and the
-    indicators without an actual (W601, W602)."""
+    indicators without an actual (W601, W602); and the half-width punctuation it prints in Chinese
+    sentences (W010), which content/ corrects."""
     findings = validate([PUBLISHED]).findings
     errors = [(Path(f.file).name, f.code, f.position.line) for f in findings if f.is_error]
     assert errors == [
@@ -335,6 +336,50 @@ def test_published_documents_keep_their_findings() -> None:
         ("self-evaluation.yaml", "E608", 202),
     ]
     warnings = [f.code for f in findings if f.is_warning]
-    assert warnings.count("W601") == 10 and warnings.count("W602") == 1 and len(warnings) == 11
+    assert warnings.count("W601") == 10 and warnings.count("W602") == 1 and warnings.count("W010") == 25
+    assert len(warnings) == 36
     [score] = [f for f in findings if f.code == "E607"]
     assert score.message.startswith("自评得分写为 92.3 分，按自评表计算为 9.92 分")
+
+
+# --- W010: half-width punctuation in Chinese text ----------------------------------------------------
+
+GOAL = "总体绩效目标: 深入开展宣传工作。\n"  # line 16 of DECLARATION
+
+# The goal is written in single quotes from column 9, so its first character stands at column 10.
+PUNCTUATION = [
+    pytest.param("深入开展宣传工作,做好舆情监看。", [(18, ",", "，")], id="comma"),
+    pytest.param("完成情况:良好。", [(14, ":", "：")], id="colon"),
+    pytest.param("宣传工作;舆情工作。", [(14, ";", "；")], id="semicolon"),
+    pytest.param("宣传工作, 舆情工作。", [(14, ",", "，")], id="comma-before-a-space"),
+    pytest.param("宣传工作 ,舆情工作。", [(15, ",", "，")], id="comma-after-a-space"),
+    pytest.param("办公费、因公出国(境)费用", [(18, "(", "（"), (20, ")", "）")], id="parentheses"),
+    pytest.param("医疗费(包括离退休人员)", [(13, "(", "（"), (21, ")", "）")], id="parentheses-at-the-end"),
+    pytest.param("(含综合门户)的项目建设", [(10, "(", "（"), (16, ")", "）")], id="parentheses-at-the-start"),
+    pytest.param("甲,乙,丙", [(11, ",", "，"), (13, ",", "，")], id="each-occurrence"),
+    pytest.param("创收1,234.50万元", [], id="figure"),
+    pytest.param("每天10:30开始", [], id="time"),
+    pytest.param("Budget (draft), v2: ok; done", [], id="ascii-only"),
+    pytest.param("详见https://example.org/路径,甲;乙:丙(丁)", [], id="url"),
+    pytest.param("任务3: 保障工资", [], id="after-a-digit"),
+    pytest.param("(1)一般公共预算", [], id="enumerator"),
+    pytest.param("完成率（100%），良好：达标；", [], id="full-width-already"),
+    pytest.param("达到Level 2,效果良好", [], id="after-latin"),
+]
+
+
+@pytest.mark.parametrize(("goal", "expected"), PUNCTUATION)
+def test_half_width_punctuation_in_chinese(goal: str, expected: list[tuple[int, str, str]]) -> None:
+    found = [f for f in check(edit(DECLARATION, GOAL, f"总体绩效目标: '{goal}'\n"), DECL) if f.code == "W010"]
+    assert [(f.position.line, f.position.col) for f in found] == [(16, row[0]) for row in expected], \
+        [f.format() for f in found]
+    for finding, (_, half, full) in zip(found, expected, strict=True):
+        assert finding.severity is Severity.WARNING and finding.path == ("总体绩效目标",)
+        assert f"“{half}”应为全角“{full}”" in finding.message
+
+
+def test_punctuation_located_in_a_folded_block() -> None:
+    """In a multi-line value the finding points at the character's own line and column."""
+    text = edit(DECLARATION, GOAL, "总体绩效目标: >-\n  深入开展宣传工作，做好舆情\n  监看工作。已完成:良好。\n")
+    [finding] = [f for f in check(text, DECL) if f.code == "W010"]
+    assert (finding.position.line, finding.position.col) == (18, 11)
