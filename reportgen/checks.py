@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import chain, derive, scoring
 from .findings import Finding, Path, Severity, format_path
-from .format import money, pct
+from .format import money, pct, wide
 from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.common import Waiver
 from .prose import ProseRenderer, namespace
@@ -315,11 +314,6 @@ FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|www\.\S+")
 
 
-def _chinese(char: str) -> bool:
-    """Chinese characters and full-width punctuation (wide or full-width in Unicode)."""
-    return unicodedata.east_asian_width(char) in "WF"
-
-
 def half_width_punctuation(text: str) -> Iterator[int]:
     """Indexes of `, : ; ( )` written half-width in Chinese text.
 
@@ -333,8 +327,8 @@ def half_width_punctuation(text: str) -> Iterator[int]:
             continue
         before = masked[:i].rstrip(" \t")[-1:]
         after = masked[i + 1 :].lstrip(" \t")[:1]
-        chinese_before = bool(before) and _chinese(before)
-        chinese_after = bool(after) and _chinese(after)
+        chinese_before = bool(before) and wide(before)
+        chinese_after = bool(after) and wide(after)
         if char == "(":
             flagged = chinese_after and (chinese_before or not before)
         elif char == ")":

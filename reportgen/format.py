@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 from .derive import quantize
@@ -45,6 +46,16 @@ def pct_number_format(value: Decimal, decimals: int = 2) -> str:
 def _rate_text(value: Decimal, decimals: int) -> str:
     text = f"{quantize(value, decimals):.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def wide(char: str) -> bool:
+    """A Chinese character or a full-width mark (wide or full-width in Unicode)."""
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def display_width(text: str) -> int:
+    """Width of a text in half-width characters: Chinese characters and full-width marks count two."""
+    return sum(2 if wide(c) else 1 for c in text)
 
 
 def chinese_number(n: int) -> str:
