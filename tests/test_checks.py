@@ -383,3 +383,12 @@ def test_punctuation_located_in_a_folded_block() -> None:
     text = edit(DECLARATION, GOAL, "总体绩效目标: >-\n  深入开展宣传工作，做好舆情\n  监看工作。已完成:良好。\n")
     [finding] = [f for f in check(text, DECL) if f.code == "W010"]
     assert (finding.position.line, finding.position.col) == (18, 11)
+
+
+def test_punctuation_in_department_file(project: Path) -> None:
+    """department.yaml's texts are printed in the report: W010 there too, reported once."""
+    path = project / "content/panyu-media-center/department.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    广州市番禺区融媒体中心属于", "    广州市番禺区融媒体中心,属于", 1), encoding="utf-8")
+    found = [f for f in validate([project / "content"]).findings if f.code == "W010"]
+    assert [(Path(f.file).name, f.position.line, f.position.col) for f in found] == [("department.yaml", 6, 16)]
