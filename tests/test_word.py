@@ -217,6 +217,11 @@ def test_libreoffice_draws_simplified_chinese_forms(libreoffice, name):
     """Every character whose glyph differs between the SC and the JP face of Noto CJK (今, 以, 关…)
     is drawn with the SC one. pdffonts cannot tell: the faces of the collection share one CFF
     table, so LibreOffice names every subset NotoSerifCJKjp-… whichever face it used."""
+    fonts = {re.sub(r"^/\w+\+", "", ref.get_object()["/BaseFont"])
+             for page in PdfReader(libreoffice[name]).pages for ref in page["/Resources"]["/Font"].values()}
+    chinese = {f for f in fonts if re.search(r"CJK|UKai|UMing", f)}
+    # Noto CJK is checked glyph by glyph below; any other Chinese face must be the mainland one.
+    assert all(re.match(r"Noto(Serif|Sans)CJK", f) or re.search(r"CN\b", f) for f in chinese), fonts
     regional = {"SC": set(), "JP": set(), "neither": set()}
     for family, style, char, cid in set(embedded_cjk_glyphs(libreoffice[name])):
         sc, jp = (face_glyphs(family, style, region).get(ord(char)) for region in ("SC", "JP"))
