@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import chain
-from .checks import CheckContext, run_checks
+from .checks import CheckContext, punctuation_findings, run_checks
 from .content import (
     DEPARTMENT_FILE,
     DOCUMENT_FILES,
@@ -102,8 +102,7 @@ class Loader:
     def load_department(self, path: Path) -> LoadedDepartment:
         resolved = path.resolve()
         if self.departments.get(resolved) is None:
-            source = load_file(path, display_path(path))
-            self.departments[resolved] = LoadedDepartment(path, source, parse_model(source, Department))
+            self.departments[resolved] = _department(path, load_file(path, display_path(path)))
         return self.departments[resolved]  # type: ignore[return-value]
 
     def settings_for(self, document_path: Path) -> LoadedSettings | None:
@@ -136,8 +135,7 @@ class Loader:
         """The same as load_document, from texts already read (a render job carries them)."""
         department = settings = sibling = None
         if department_path is not None and department_text is not None:
-            dep_source = load_bytes(department_text, display_path(department_path))
-            department = LoadedDepartment(department_path, dep_source, parse_model(dep_source, Department))
+            department = _department(department_path, load_bytes(department_text, display_path(department_path)))
         for role, related_path, related_text in related:
             source = load_bytes(related_text, display_path(Path(related_path)))
             if role == "settings":
@@ -189,6 +187,13 @@ def _link(ctx: CheckContext, document: Document, sibling: Sibling | None) -> Non
         document.model = ctx.document = ctx.chain.evaluation
     elif isinstance(document.model, Declaration) and isinstance(sibling.model, SelfEvaluation):
         ctx.chain = chain.link(sibling.model, document.model)
+
+
+def _department(path: Path, source: Source) -> LoadedDepartment:
+    model = parse_model(source, Department)
+    if model is not None:  # its texts are printed in the report: W010 as in the documents
+        source.findings.extend(punctuation_findings(source))
+    return LoadedDepartment(path, source, model)
 
 
 def _folder_year(path: Path) -> int | None:

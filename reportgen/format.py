@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 from .derive import quantize
@@ -13,16 +14,48 @@ def money(value: Decimal | None, min_decimals: int = 2) -> str:
     """3110.76 → '3,110.76'; keeps the author's precision when it is finer (968.1918)."""
     if value is None:
         return ""
-    exponent = value.as_tuple().exponent
-    decimals = max(-exponent if isinstance(exponent, int) else 0, min_decimals)
+    decimals = money_decimals(value, min_decimals)
     return f"{quantize(value, decimals):,.{decimals}f}"
 
 
+def money_decimals(value: Decimal, min_decimals: int = 2) -> int:
+    """Decimals an amount prints with: the author's, at least `min_decimals`."""
+    exponent = value.as_tuple().exponent
+    return max(-exponent if isinstance(exponent, int) else 0, min_decimals)
+
+
+def money_number_format(value: Decimal, min_decimals: int = 2) -> str:
+    """The spreadsheet format showing an amount as money() prints it: 968.1918 → '#,##0.0000'."""
+    return "#,##0." + "0" * money_decimals(value, min_decimals)
+
+
 def pct(value: Decimal | None, decimals: int = 2) -> str:
-    """Percent value (already ×100) → '99.21%'."""
+    """Percent value (already ×100) → '99.21%'; trailing zeros dropped as the forms print them
+    (100.00 → '100%', 7.60 → '7.6%')."""
     if value is None:
         return "—"
-    return f"{quantize(value, decimals):.{decimals}f}%"
+    return f"{_rate_text(value, decimals)}%"
+
+
+def pct_number_format(value: Decimal, decimals: int = 2) -> str:
+    """The spreadsheet format of value ÷ 100 showing it as pct() prints it: '0.00%', '0.0%', '0%'."""
+    shown = _rate_text(value, decimals).partition(".")[2]
+    return "0." + "0" * len(shown) + "%" if shown else "0%"
+
+
+def _rate_text(value: Decimal, decimals: int) -> str:
+    text = f"{quantize(value, decimals):.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def wide(char: str) -> bool:
+    """A Chinese character or a full-width mark (wide or full-width in Unicode)."""
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def display_width(text: str) -> int:
+    """Width of a text in half-width characters: Chinese characters and full-width marks count two."""
+    return sum(2 if wide(c) else 1 for c in text)
 
 
 def chinese_number(n: int) -> str:

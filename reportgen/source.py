@@ -77,6 +77,24 @@ class Source:
                 return Position(1, 1)
             path = path[:-1]
 
+    def written_at(self, path: Path, char: str, occurrence: int) -> Position:
+        """Where the `occurrence`-th (from 0) `char` of the value at `path` is written.
+
+        The value's characters that are not whitespace appear in the file in the same order (folding
+        and indentation only change whitespace), so the n-th `char` after the value's start is it.
+        """
+        start = self.position(path)
+        lines = self.text.splitlines()
+        seen = 0
+        for number in range(start.line - 1, len(lines)):
+            line = lines[number]
+            column = start.col - 2 if number == start.line - 1 else -1
+            while (column := line.find(char, column + 1)) >= 0:
+                if seen == occurrence:
+                    return Position(number + 1, column + 1)
+                seen += 1
+        return start
+
     def finding(
         self, code: str, message: str, path: Path = (), *, warning: bool = False, key: bool = False
     ) -> Finding:

@@ -2,11 +2,15 @@
 
 Each template carries the GB/T 9704 page (A4, margins 37/35/28/26 mm), named paragraph styles
 with their Chinese fonts set on w:eastAsia, the `— N —` page number in the footer (odd pages
-right, even pages left) and the docxtpl tags that place the content.
+right, even pages left) and the docxtpl tags that place the content. Headings carry outline
+levels (navigation pane, table of contents, PDF bookmarks); the East Asian language is zh-CN in
+the styles, the settings and the theme, so that Word, WPS and LibreOffice pick the simplified
+Chinese forms of fonts that cover several regions (Noto CJK draws 今 with a bar in Japanese).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -36,6 +41,11 @@ PARAGRAPH_STYLES = [
     ("表号", "黑体", 14, WD_ALIGN_PARAGRAPH.LEFT, 0, None),
 ]
 LATIN_FONT = "Times New Roman"
+OUTLINE_LEVELS = {"一级标题": 0, "二级标题": 1, "三级标题": 2, "四级标题": 3}
+BOLD_STYLES = ("公文标题",)
+LANGUAGE = "zh-CN"
+# The theme's East Asian faces (the default theme names Japanese ones first).
+THEME_EAST_ASIAN = {"majorFont": "黑体", "minorFont": "宋体"}
 
 
 def set_fonts(style, east_asian: str, size: float) -> None:
@@ -65,7 +75,38 @@ def add_styles(document) -> None:
             fmt.first_line_indent = Pt(size * indent)
         if name.endswith("标题") and name != "表格标题":
             fmt.keep_with_next = True
+        if name in OUTLINE_LEVELS:
+            outline = OxmlElement("w:outlineLvl")
+            outline.set(qn("w:val"), str(OUTLINE_LEVELS[name]))
+            style.element.get_or_add_pPr().append(outline)
+        style.font.bold = name in BOLD_STYLES or None
     document.styles["一级标题"].paragraph_format.space_before = Pt(0)
+
+
+def set_language(document) -> None:
+    """zh-CN as the East Asian language of the document defaults and of the theme's fonts."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is None:
+        theme_lang = OxmlElement("w:themeFontLang")
+        settings.append(theme_lang)
+    theme_lang.set(qn("w:eastAsia"), LANGUAGE)
+    theme = document.part.part_related_by(RT.THEME)
+    theme._blob = simplified_chinese_theme(theme.blob.decode("utf-8")).encode("utf-8")
+
+
+def simplified_chinese_theme(xml: str) -> str:
+    """The theme with its East Asian typefaces set to the simplified Chinese ones."""
+    for group, face in THEME_EAST_ASIAN.items():
+        xml = re.sub(rf'(<a:{group}>.*?<a:ea typeface=")[^"]*(")', rf"\g<1>{face}\g<2>", xml, count=1, flags=re.S)
+    return xml
 
 
 def page_number_footer(footer, align) -> None:
@@ -111,7 +152,8 @@ def setup_page(document, landscape: bool) -> None:
 
 def base_document(landscape: bool):
     document = Document()
-    document.core_properties.language = "zh-CN"
+    document.core_properties.language = LANGUAGE
+    set_language(document)
     add_styles(document)
     setup_page(document, landscape)
     body = document.element.body

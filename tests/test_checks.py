@@ -132,14 +132,14 @@ CASES = [
     pytest.param(SELF, [sources(("财政拨款", "759.90", "7.6%"), ("其他收入", "9240.10", None))],
                  PASS, id="E203-7.6-for-7.599"),
     pytest.param(SELF, [sources(("财政拨款", "759.90", "7.59%"), ("其他收入", "9240.10", None))],
-                 ("E203", 30, 15, "写为 7.59%，按金额计算应为 7.60%"), id="E203-7.59-for-7.599"),
+                 ("E203", 30, 15, "写为 7.59%，按金额计算应为 7.6%"), id="E203-7.59-for-7.599"),
     pytest.param(SELF, [("        占比: 30.77%", "        占比: 30.78%")],
                  ("E203", 40, 13, "基本支出占本年支出合计的比例写为 30.78%，按金额计算应为 30.77%"),
                  id="E203-spending-block"),
     pytest.param(SELF, [("            占比: 9.99%", "            占比: 10%")], PASS,
                  id="E203-whole-percent"),
     pytest.param(SELF, [("            占比: 9.99%", "            占比: 9.9%")],
-                 ("E203", 47, 17, "“公用经费”占基本支出的比例写为 9.90%"), id="E203-breakdown"),
+                 ("E203", 47, 17, "“公用经费”占基本支出的比例写为 9.9%"), id="E203-breakdown"),
     # E204: rates.
     pytest.param(SELF, [("      预算执行率: 99.11%", "      预算执行率: 99.1%")], PASS,
                  id="E204-one-decimal"),
@@ -326,7 +326,8 @@ PUBLISHED = ROOT / "tests" / "fixtures" / "published"
 def test_published_documents_keep_their_findings() -> None:
     """The three figures the published self-evaluation gets wrong (E201, E203, E206); and, since its
     annex data was not published, a score that its own figures cannot give (E607, E608) and the
-    indicators without an actual (W601, W602)."""
+    indicators without an actual (W601, W602); and the half-width punctuation it prints in Chinese
+    sentences (W010), which content/ corrects."""
     findings = validate([PUBLISHED]).findings
     errors = [(Path(f.file).name, f.code, f.position.line) for f in findings if f.is_error]
     assert errors == [
@@ -335,6 +336,59 @@ def test_published_documents_keep_their_findings() -> None:
         ("self-evaluation.yaml", "E608", 202),
     ]
     warnings = [f.code for f in findings if f.is_warning]
-    assert warnings.count("W601") == 10 and warnings.count("W602") == 1 and len(warnings) == 11
+    assert warnings.count("W601") == 10 and warnings.count("W602") == 1 and warnings.count("W010") == 25
+    assert len(warnings) == 36
     [score] = [f for f in findings if f.code == "E607"]
     assert score.message.startswith("自评得分写为 92.3 分，按自评表计算为 9.92 分")
+
+
+# --- W010: half-width punctuation in Chinese text ----------------------------------------------------
+
+GOAL = "总体绩效目标: 深入开展宣传工作。\n"  # line 16 of DECLARATION
+
+# The goal is written in single quotes from column 9, so its first character stands at column 10.
+PUNCTUATION = [
+    pytest.param("深入开展宣传工作,做好舆情监看。", [(18, ",", "，")], id="comma"),
+    pytest.param("完成情况:良好。", [(14, ":", "：")], id="colon"),
+    pytest.param("宣传工作;舆情工作。", [(14, ";", "；")], id="semicolon"),
+    pytest.param("宣传工作, 舆情工作。", [(14, ",", "，")], id="comma-before-a-space"),
+    pytest.param("宣传工作 ,舆情工作。", [(15, ",", "，")], id="comma-after-a-space"),
+    pytest.param("办公费、因公出国(境)费用", [(18, "(", "（"), (20, ")", "）")], id="parentheses"),
+    pytest.param("医疗费(包括离退休人员)", [(13, "(", "（"), (21, ")", "）")], id="parentheses-at-the-end"),
+    pytest.param("(含综合门户)的项目建设", [(10, "(", "（"), (16, ")", "）")], id="parentheses-at-the-start"),
+    pytest.param("甲,乙,丙", [(11, ",", "，"), (13, ",", "，")], id="each-occurrence"),
+    pytest.param("创收1,234.50万元", [], id="figure"),
+    pytest.param("每天10:30开始", [], id="time"),
+    pytest.param("Budget (draft), v2: ok; done", [], id="ascii-only"),
+    pytest.param("详见https://example.org/路径,甲;乙:丙(丁)", [], id="url"),
+    pytest.param("任务3: 保障工资", [], id="after-a-digit"),
+    pytest.param("(1)一般公共预算", [], id="enumerator"),
+    pytest.param("完成率（100%），良好：达标；", [], id="full-width-already"),
+    pytest.param("达到Level 2,效果良好", [], id="after-latin"),
+]
+
+
+@pytest.mark.parametrize(("goal", "expected"), PUNCTUATION)
+def test_half_width_punctuation_in_chinese(goal: str, expected: list[tuple[int, str, str]]) -> None:
+    found = [f for f in check(edit(DECLARATION, GOAL, f"总体绩效目标: '{goal}'\n"), DECL) if f.code == "W010"]
+    assert [(f.position.line, f.position.col) for f in found] == [(16, row[0]) for row in expected], \
+        [f.format() for f in found]
+    for finding, (_, half, full) in zip(found, expected, strict=True):
+        assert finding.severity is Severity.WARNING and finding.path == ("总体绩效目标",)
+        assert f"“{half}”应为全角“{full}”" in finding.message
+
+
+def test_punctuation_located_in_a_folded_block() -> None:
+    """In a multi-line value the finding points at the character's own line and column."""
+    text = edit(DECLARATION, GOAL, "总体绩效目标: >-\n  深入开展宣传工作，做好舆情\n  监看工作。已完成:良好。\n")
+    [finding] = [f for f in check(text, DECL) if f.code == "W010"]
+    assert (finding.position.line, finding.position.col) == (18, 11)
+
+
+def test_punctuation_in_department_file(project: Path) -> None:
+    """department.yaml's texts are printed in the report: W010 there too, reported once."""
+    path = project / "content/panyu-media-center/department.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    广州市番禺区融媒体中心属于", "    广州市番禺区融媒体中心,属于", 1), encoding="utf-8")
+    found = [f for f in validate([project / "content"]).findings if f.code == "W010"]
+    assert [(Path(f.file).name, f.position.line, f.position.col) for f in found] == [("department.yaml", 6, 16)]

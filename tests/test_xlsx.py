@@ -101,3 +101,25 @@ def test_render_command_writes_xlsx(tmp_path: Path) -> None:
 def test_formats_are_registered() -> None:
     assert cli.OUTPUT_FORMATS == formats.FORMATS
     assert formats.SUFFIX["xlsx"] == ".xlsx" and formats.TEMPLATE_FILES["xlsx"] == ()
+
+
+@pytest.mark.parametrize(("budget", "money_format", "rate_text", "rate_format"), [
+    ("8602.62", "#,##0.00", "99.21%", "0.00%"),
+    ("8602.6218", "#,##0.0000", "99.21%", "0.00%"),  # the author's four decimals are kept
+    ("8534.9", "#,##0.00", "100%", "0%"),  # a whole rate prints as the forms print it
+    ("8534.20", "#,##0.00", "100.01%", "0.00%"),
+    ("8590.3", "#,##0.00", "99.36%", "0.00%"),
+])
+def test_annex_number_formats_show_what_the_documents_print(project: Path, budget, money_format, rate_text,
+                                                            rate_format) -> None:
+    path = project / "content/panyu-media-center/2022/self-evaluation.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("全年预算数: 8602.62", f"全年预算数: {budget}", 1),
+                    encoding="utf-8")
+    document = Loader().load_document(path)
+    sheet = openpyxl.load_workbook(io.BytesIO(formats.render_document(document, "xlsx"))).active
+    row, _ = find(sheet, "年度预算执行情况")
+    adjusted, rate = sheet.cell(row, 4), sheet.cell(row, 7)
+    assert (Decimal(str(adjusted.value)), adjusted.number_format) == (Decimal(budget), money_format)
+    assert rate.number_format == rate_format
+    html = formats.render_document(document, "html").decode()
+    assert rate_text in html and f"{Decimal(budget):,}" in html

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..derive import quantize
-from ..format import money, pct
+from ..format import money, money_number_format, pct, pct_number_format
 from ..model import SelfEvaluation
 from ..model.settings import Scoring
 from ..scoring import QUALITATIVE, IndicatorResult, Scorecard
@@ -21,8 +21,6 @@ from .context import Cell, IndicatorKey, Table, indicator_rows
 TITLE = "部门整体支出绩效自评表"
 MONEY_COLUMNS = ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
 INDICATOR_COLUMNS = ["三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
-MONEY_FORMAT = "#,##0.00"
-RATE_FORMAT = "0.00%"
 HUNDRED = Decimal(100)
 
 
@@ -79,13 +77,15 @@ def _score_cell(value: Decimal | None, settings: Scoring) -> Cell:
 def _money_cell(value: Decimal | None) -> Cell:
     if value is None:
         return Cell("", numeric=True)
-    return Cell(money(value), numeric=True, value=value, number_format=MONEY_FORMAT)
+    return Cell(money(value), numeric=True, value=value, number_format=money_number_format(value))
 
 
 def money_table(doc: SelfEvaluation, card: Scorecard, settings: Scoring) -> Table:
     execution = card.execution
-    rate = Cell(pct(execution.rate), numeric=True, number_format=RATE_FORMAT,
-                value=execution.rate / HUNDRED if execution.rate is not None else None)
+    rate = Cell(pct(execution.rate), numeric=True)
+    if execution.rate is not None:
+        rate = Cell(rate.text, numeric=True, value=execution.rate / HUNDRED,
+                    number_format=pct_number_format(execution.rate))
     rows = [[Cell("年度预算执行情况", label=True), _money_cell(execution.initial),
              _money_cell(execution.adjusted), _money_cell(execution.executed),
              _points_cell(execution.points, settings), rate, _score_cell(execution.score, settings)]]

@@ -2,13 +2,19 @@
 
 The Word templates (templates/word/) hold the page, the styles and the paragraph flow; tables
 are built here with python-docx, since their shape (merged 一级/二级 cells, optional columns)
-follows the data. Header rows repeat on every page (w:tblHeader); merges are w:vMerge.
+follows the data. Header rows repeat on every page (w:tblHeader); merges are w:vMerge; a row is
+kept on one page (w:cantSplit) unless it is taller than a page. The declaration is one form
+table, as on the printed form.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import math
 import zipfile
+from bisect import bisect_left
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +24,19 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 from docxtpl import DocxTemplate
 
+from ..format import display_width
 from .context import Cell, Table
 from .templates import TEMPLATES
 
 TYPE_WIDTH_MM = {"portrait": 156, "landscape": 243}
+TYPE_HEIGHT_MM = {"portrait": 225, "landscape": 138}
+PT_PER_MM = 72 / 25.4
+TABLE_TEXT_PT = 10.5  # 五号, the 表格文字 style
+TABLE_LINE_PT = TABLE_TEXT_PT * 1.45  # a single-spaced line of the CJK fonts
+CELL_PADDING_MM = 2 * 1.9  # left and right cell margins of the Table Grid style
+# Rows (and merged blocks) up to half a page are kept on one page; a taller one may break, since
+# moving it whole to the next page would leave most of a page empty.
+KEEP_WHOLE = 0.5
 
 
 def render_docx(context: dict[str, Any], *, templates: Path = TEMPLATES) -> bytes:
@@ -57,7 +72,7 @@ def _block(template: DocxTemplate, block) -> dict[str, Any]:
     data = {"kind": block.kind, "text": block.text, "number": block.number, "subdoc": None}
     if block.table is not None:
         subdoc = template.new_subdoc()
-        add_table(subdoc, block.table, TYPE_WIDTH_MM["portrait"])
+        add_table(subdoc, block.table, "portrait")
         data["subdoc"] = subdoc
     return data
 
@@ -66,17 +81,15 @@ def _annex(template: DocxTemplate, annex: dict[str, Any]):
     subdoc = template.new_subdoc()
     # 单位：万元 is in the template, above this line.
     subdoc.add_paragraph(f"部门名称：{annex['department']}　　年度：{annex['year']}年", style="表格文字")
-    add_table(subdoc, annex["money_table"], TYPE_WIDTH_MM["portrait"])
-    add_table(subdoc, annex["indicator_table"], TYPE_WIDTH_MM["portrait"])
+    add_table(subdoc, annex["money_table"], "portrait")
+    add_table(subdoc, annex["indicator_table"], "portrait")
     return subdoc
 
 
 def _declaration_form(template: DocxTemplate, context: dict[str, Any]):
-    """The bordered form: identity, budget, goal, tasks and indicators, one table each."""
-    subdoc = template.new_subdoc()
-    width = TYPE_WIDTH_MM["landscape"]
-    add_table(subdoc, Table("identity", [], [12, 88],
-                            [[Cell("部门名称", label=True), Cell(context["department"])]]), width)
+    """The bordered form as one table: identity, budget, goal, tasks and indicators, each section
+    on its own columns of a common grid. The 部门名称 row repeats on every page."""
+    identity = [[Cell("部门名称", label=True), Cell(context["department"])]]
     budget_rows = []
     for i, row in enumerate(context["budget_rows"]):
         label = Cell("基本信息\n预算整体情况" if i == 0 else "", rowspan=len(context["budget_rows"]) if i == 0 else 0,
@@ -84,32 +97,57 @@ def _declaration_form(template: DocxTemplate, context: dict[str, Any]):
         cells = [Cell(text, label=row["header"] or k % 2 == 0, numeric=not row["header"] and k % 2 == 1)
                  for k, text in enumerate(row["cells"])]
         budget_rows.append([label, *cells])
-    add_table(subdoc, Table("budget", [], [12, 24, 20, 24, 20], budget_rows), width)
-    goal = "\n".join(context["overall_goal"])
-    add_table(subdoc, Table("goal", [], [12, 88], [[Cell("总体绩效目标", label=True), Cell(goal)]]), width)
-    task_rows = [[Cell(t["name"], label=True), Cell(t["content"]), Cell(t["funds"], numeric=True),
-                  Cell(t["goal"])] for t in context["tasks"]]
+    goal = [[Cell("总体绩效目标", label=True), Cell("\n".join(context["overall_goal"]))]]
+    task_rows = [[Cell("年度重点工作任务", colspan=4, label=True)],
+                 [Cell(c, label=True) for c in ("名称", "主要实施内容", "拟投入的资金（万元）", "期望达到的目标（概述）")]]
+    task_rows += [[Cell(t["name"], label=True), Cell(t["content"]), Cell(t["funds"], numeric=True),
+                   Cell(t["goal"])] for t in context["tasks"]]
     task_rows.append([Cell("合计", label=True), Cell(""), Cell(context["tasks_total"], numeric=True), Cell("")])
     task_rows.append([Cell("其他需完成的任务（可选填）", label=True), Cell(context["other_tasks"], colspan=3)])
-    add_table(subdoc, Table("tasks", ["名称", "主要实施内容", "拟投入的资金（万元）", "期望达到的目标（概述）"],
-                            [15, 33, 12, 40], task_rows, header_rows=[[Cell("年度重点工作任务", colspan=4)]]),
-              width)
     indicators = context["indicator_table"]
-    add_table(subdoc, Table(indicators.kind, indicators.columns, [12, 16, 36, 18, 18], indicators.rows,
-                            header_rows=[[Cell("绩效指标", colspan=5)]]), width)
+    indicator_rows = [[Cell("绩效指标", colspan=len(indicators.columns), label=True)],
+                      [Cell(c, label=True) for c in indicators.columns], *indicators.rows]
+    form = one_grid("declaration", [
+        ([9, 91], identity), ([9, 25, 20, 26, 20], budget_rows), ([9, 91], goal),
+        ([15, 33, 12, 40], task_rows), ([12, 16, 36, 18, 18], indicator_rows),
+    ], header_rows=1)
+    subdoc = template.new_subdoc()
+    add_table(subdoc, form, "landscape")
     return subdoc
 
 
-def add_table(subdoc, table: Table, width_mm: float) -> None:
-    """A bordered table; header rows marked to repeat; rowspans as vertical merges.
+def one_grid(kind: str, sections: list[tuple[list[int], list[list[Cell]]]], *, header_rows: int = 0) -> Table:
+    """Sections with columns of their own as one table: the grid has a column edge wherever any
+    section has one, and each cell spans the grid columns between its edges."""
+    edges_of = [[sum(widths[:i]) for i in range(len(widths) + 1)] for widths, _ in sections]
+    grid = sorted({edge for edges in edges_of for edge in edges})
+    rows = []
+    for edges, (_, section_rows) in zip(edges_of, sections, strict=True):
+        for cells in section_rows:
+            row, column = [], 0
+            for cell in cells:
+                first = bisect_left(grid, edges[column])
+                last = bisect_left(grid, edges[column + cell.colspan])
+                row.append(dataclasses.replace(cell, colspan=last - first))
+                column += cell.colspan
+            rows.append(row)
+    widths = [b - a for a, b in pairwise(grid)]
+    return Table(kind, [], widths, rows[header_rows:], header_rows=rows[:header_rows])
+
+
+def add_table(subdoc, table: Table, orientation: str) -> None:
+    """A bordered table; header rows marked to repeat; rowspans as vertical merges; rows kept on
+    one page unless taller than one.
 
     Cells are written in one pass on the XML (python-docx's cell() and style lookups are
     quadratic), which keeps a long annex fast.
     """
     if subdoc.subdocx.element.body.findall(qn("w:tbl")):
         subdoc.add_paragraph("", style="表格文字")  # adjacent tables would fuse into one
-    headers = [*table.header_rows, [Cell(c) for c in table.columns]] if table.columns else []
-    widths = [Mm(width_mm * w / sum(table.widths)) for w in table.widths]
+    headers = [*table.header_rows, *([[Cell(c, label=True) for c in table.columns]] if table.columns else [])]
+    width_mm = TYPE_WIDTH_MM[orientation]
+    widths_mm = [width_mm * w / sum(table.widths) for w in table.widths]
+    widths = [Mm(w) for w in widths_mm]
     docx_table = subdoc.add_table(rows=len(headers) + len(table.rows), cols=len(widths))
     docx_table.style = "Table Grid"
     docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -117,15 +155,48 @@ def add_table(subdoc, table: Table, width_mm: float) -> None:
     for column, width in zip(docx_table.columns, widths, strict=True):
         column.width = width  # w:gridCol, which LibreOffice and WPS follow
     styles = {name: subdoc.subdocx.styles[name].style_id for name in ("表格标题", "表格文字", "表格数字")}
-    for r, tr in enumerate(docx_table._tbl.tr_lst):
-        header = r < len(headers)
-        if header:
+    rows = [*headers, *table.rows]
+    limit_mm = KEEP_WHOLE * TYPE_HEIGHT_MM[orientation]
+    with_next = rows_kept_with_next(rows, widths_mm, limit_mm)
+    for r, (tr, cells) in enumerate(zip(docx_table._tbl.tr_lst, rows, strict=True)):
+        if row_height_mm(cells, widths_mm) <= limit_mm:
+            _keep_whole(tr)
+        if r < len(headers):
             _repeat_header(tr)
-        cells = headers[r] if header else table.rows[r - len(headers)]
-        _fill_row(tr, cells, widths, styles, header=header)
+        _fill_row(tr, cells, widths, styles)
+        if r in with_next:
+            for paragraph in tr.iter(qn("w:p")):
+                paragraph.get_or_add_pPr().keepNext_val = True
 
 
-def _fill_row(tr, cells: list[Cell], widths: list, styles: dict[str, str], *, header: bool) -> None:
+def rows_kept_with_next(rows: list[list[Cell]], widths_mm: list[float], limit_mm: float) -> set[int]:
+    """Rows to keep with the row after them: title rows (every cell a label), and the rows of a
+    block merged under its first cell (一级 indicator, budget) when the block fits the limit."""
+    keep = {r for r, cells in enumerate(rows[:-1]) if cells and all(c.label for c in cells if c.rowspan)}
+    r = 0
+    while r < len(rows):
+        span = rows[r][0].rowspan if rows[r] else 1
+        if span > 1 and sum(row_height_mm(cells, widths_mm) for cells in rows[r : r + span]) <= limit_mm:
+            keep.update(range(r, r + span - 1))
+        r += max(span, 1)
+    return keep
+
+
+def row_height_mm(cells: list[Cell], widths_mm: list[float]) -> float:
+    """An estimate of a row's height from its text and column widths (cells merged over several
+    rows do not count: their rows share them)."""
+    lines, column = 1, 0
+    for cell in cells:
+        if cell.rowspan == 1:
+            text_pt = (sum(widths_mm[column : column + cell.colspan]) - CELL_PADDING_MM) * PT_PER_MM
+            per_line = max(int(2 * text_pt / TABLE_TEXT_PT), 1)  # half-width characters per line
+            lines = max(lines, sum(max(1, math.ceil(display_width(part) / per_line))
+                                   for part in cell.text.split("\n")))
+        column += cell.colspan
+    return lines * TABLE_LINE_PT / PT_PER_MM
+
+
+def _fill_row(tr, cells: list[Cell], widths: list, styles: dict[str, str]) -> None:
     tcs = list(tr.tc_lst)
     column = 0
     for cell in cells:
@@ -141,7 +212,7 @@ def _fill_row(tr, cells: list[Cell], widths: list, styles: dict[str, str], *, he
             tc.vMerge = "restart"
         tc.get_or_add_tcPr().vAlign_val = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         if cell.rowspan != 0:
-            style = "表格标题" if header or cell.label else ("表格数字" if cell.numeric else "表格文字")
+            style = "表格标题" if cell.label else ("表格数字" if cell.numeric else "表格文字")
             _set_text(tc, cell.text, styles[style])
         column += cell.colspan
 
@@ -153,6 +224,10 @@ def _set_text(tc, text: str, style_id: str) -> None:
         paragraph.get_or_add_pPr().style = style_id
         if line:
             paragraph.add_r().text = line
+
+
+def _keep_whole(tr) -> None:
+    tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # before w:tblHeader, as the schema orders them
 
 
 def _repeat_header(tr) -> None:

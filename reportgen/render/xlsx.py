@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import io
 import math
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ..format import display_width
 from .context import Cell, Table
 from .docx import reproducible_zip
 
@@ -150,11 +150,7 @@ def _row_height(cells: list[Cell], starts: list[int], spans: Sequence[int], grid
 def _lines(text: str, width: float) -> int:
     """Lines a text takes in a column of `width` characters (CJK characters count two)."""
     usable = max(width - 1.5, 1)
-    return sum(max(1, math.ceil(_display_width(part) / usable)) for part in (text or "").split("\n"))
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in (text or "").split("\n"))
 
 
 def _borders(sheet: Worksheet, first: int, last: int, width: int) -> None:
