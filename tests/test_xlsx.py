@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import io
+import json
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
+from samples import DECLARATION, DEPARTMENT, DEPARTMENT_NAME, SELF_EVALUATION
 
 from reportgen import cli
-from reportgen.documents import Loader
-from reportgen.render import formats
+from reportgen.documents import Document, Loader
+from reportgen.render import formats, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 SELF = ROOT / "content/panyu-media-center/2022/self-evaluation.yaml"
@@ -101,3 +107,104 @@ def test_render_command_writes_xlsx(tmp_path: Path) -> None:
 def test_formats_are_registered() -> None:
     assert cli.OUTPUT_FORMATS == formats.FORMATS
     assert formats.SUFFIX["xlsx"] == ".xlsx" and formats.TEMPLATE_FILES["xlsx"] == ()
+
+
+# --- text is never a formula ---------------------------------------------------------------------
+
+SAMPLE_DEPARTMENT = Path("content/media/department.yaml")  # never read: texts are handed to the loader
+FORMULA_LIKE = ['HYPERLINK("http://example.com","点击")', "1+1", "SUM(A1:A9)", "cmd|' /C calc'!A0", "A1", ""]
+
+
+def scalar_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end offsets of every scalar value (not keys) of a YAML text."""
+    spans = []
+
+    def walk(node: yaml.Node) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            spans.append((node.start_mark.index, node.end_mark.index))
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item)
+        elif isinstance(node, yaml.MappingNode):
+            for _, value in node.value:
+                walk(value)
+
+    walk(yaml.compose(text))
+    return spans
+
+
+def with_value(text: str, span: tuple[int, int], value: str) -> str:
+    """The text with one scalar replaced by `value` written as a double-quoted YAML scalar."""
+    return text[: span[0]] + json.dumps(value, ensure_ascii=False) + text[span[1]:]
+
+
+def load_sample(name: str, text: str, department: str = DEPARTMENT) -> Document:
+    return Loader().load_from_bytes(Path("content/media/2024") / name, text.encode(), SAMPLE_DEPARTMENT,
+                                    department.encode())
+
+
+def text_fields() -> list[tuple[str, tuple[int, int] | None]]:
+    """Every scalar of both samples that accepts a formula-like text (the others, numbers and
+    closed lists, refuse it, so it never reaches a spreadsheet); None stands for 部门名称, which is
+    written in department.yaml too."""
+    fields: list[tuple[str, tuple[int, int] | None]] = [("declaration.yaml", None), ("self-evaluation.yaml", None)]
+    for name, text in (("declaration.yaml", DECLARATION), ("self-evaluation.yaml", SELF_EVALUATION)):
+        for span in scalar_spans(text):
+            if text[span[0]:span[1]] != DEPARTMENT_NAME and load_sample(name, with_value(text, span, "=1+1")).ok:
+                fields.append((name, span))
+    return fields
+
+
+TEXT_FIELDS = text_fields()
+
+
+def fill(field: tuple[str, tuple[int, int] | None], value: str) -> Document:
+    name, span = field
+    text = DECLARATION if name == "declaration.yaml" else SELF_EVALUATION
+    if span is not None:
+        return load_sample(name, with_value(text, span, value))
+    quoted = json.dumps(value, ensure_ascii=False)
+    return load_sample(name, text.replace(DEPARTMENT_NAME, quoted), DEPARTMENT.replace(DEPARTMENT_NAME, quoted))
+
+
+def workbook_cells(data: bytes) -> list:
+    return [cell for row in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows() for cell in row]
+
+
+def assert_no_formula(data: bytes, value: str) -> list:
+    """No formula anywhere in the workbook (reportgen writes none of its own); returns the cells
+    that hold `value`, each of which must be a quote-prefixed string."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name), name
+    cells = workbook_cells(data)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    holding = [c for c in cells if isinstance(c.value, str) and value.strip() and value.strip() in c.value]
+    for cell in holding:
+        assert cell.data_type == "s"
+        if cell.value.startswith(xlsx.FORMULA_STARTS):
+            assert cell.quotePrefix, cell.coordinate
+    return holding
+
+
+def test_text_fields_reach_the_spreadsheet_as_text() -> None:
+    """Each accepted text field, starting with `=`, is in the workbook as text, or not printed there."""
+    assert len(TEXT_FIELDS) >= 20
+    printed = 0
+    for field in TEXT_FIELDS:
+        document = fill(field, "=HYPERLINK(\"http://example.com\")")
+        assert document.ok, [f.format() for f in document.findings if f.is_error]
+        printed += bool(assert_no_formula(formats.render_document(document, "xlsx"), "=HYPERLINK"))
+    assert printed >= 10  # 部门名称, the indicator and task columns…: not only prose fields
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(field=st.sampled_from(TEXT_FIELDS), start=st.sampled_from(xlsx.FORMULA_STARTS),
+       body=st.one_of(st.sampled_from(FORMULA_LIKE),
+                      st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)))
+def test_no_text_becomes_a_formula(field, start, body) -> None:
+    value = start + body
+    document = fill(field, value)
+    assume(document.ok)  # a text a field refuses (a reference, 待填写…) is reported, not rendered
+    assert_no_formula(formats.render_document(document, "xlsx"), value)
