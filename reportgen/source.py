@@ -267,6 +267,25 @@ _YAML_PROBLEMS = {
     "expected <block end>, but found": "缩进不一致",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
     "found unacceptable character": "含有不允许的控制字符",
+    "but found another document": "一个文件只能有一份内容：此处的“---”开始了第二份，请删除多余的“---”及其后的内容",
+    "found unexpected document separator": "文字中出现了“---”或“...”（文件分隔符），请把这段文字加引号",
+    "sequence entries are not allowed here": "此处不能出现列表项“- ”（缩进不对？）",
+    "mapping keys are not allowed here": "此处不能出现“? ”（键的写法有误）",
+    "found character": "此处的字符不能作为值的开头（以 @、` 等开头的文字请加引号）",
+    "expected ' ', but found": "符号后需加空格",
+    "expected a comment or a line break, but found": "引号或块标记之后只能是注释或换行",
+    "found unknown escape character": "双引号中的“\\”转义写错了（要写反斜杠本身请写“\\\\”，或改用单引号）",
+    "expected escape sequence of": "双引号中的 \\x、\\u、\\U 转义位数不对",
+    "expected the node content, but found": "此处缺少值",
+    "expected ',' or ']', but got": "方括号列表 [ … ] 中缺少“,”或“]”",
+    "expected ',' or '}', but got": "花括号 { … } 中缺少“,”或“}”",
+    "invalid indentation or unclosed '[' or '{'": "缩进不对，或方括号、花括号未闭合",
+    "expected alphabetic or numeric character, but found": "锚点、别名或标签的名称只能由字母和数字组成",
+    "found duplicate anchor": "锚点名称重复",
+    "second occurrence": "锚点名称重复",
+    "expected chomping or indentation indicators, but found": "“|”或“>”之后的写法有误",
+    "expected indentation indicator in the range 1-9, but found 0": "“|”或“>”之后的缩进数字应为 1–9",
+    "expected '<document start>', but found": "文件开头的指令（%）之后缺少“---”",
 }
 
 
@@ -274,7 +293,7 @@ def _translate_yaml_problem(problem: str) -> str:
     for english, chinese in _YAML_PROBLEMS.items():
         if problem.startswith(english):
             return f"{chinese}（{problem}）"
-    return problem
+    return f"写法有误（{problem}）"
 
 
 class _Walker:
