@@ -29,7 +29,8 @@ from pathlib import Path
 
 from . import checked
 from .checked import CheckedDocument, Checks, check_all
-from .findings import Finding
+from .content import display_path
+from .findings import Finding, Position, Severity
 from .render.formats import FORMATS, SUFFIX, RenderJob, run_job, template_files
 from .render.templates import TEMPLATES
 
@@ -96,7 +97,56 @@ class BuildReport:
 def output_name(document: CheckedDocument) -> Path:
     """build/<部门名称>/<年度>年<标题>: names a staff member recognises."""
     assert document.department is not None
-    return Path(document.department) / f"{document.year}年{TITLES[document.kind]}"
+    folder = output_folder(document.department)
+    assert folder is not None
+    return Path(folder) / f"{document.year}年{TITLES[document.kind]}"
+
+
+MAX_NAME_BYTES = 255  # of one file or folder name (ext4, XFS, NTFS…)
+
+
+def output_folder(department: str) -> str | None:
+    """The department's folder in build/: its name, with what a file system reads as a path
+    (`/`, `\\`, a leading `.`) written full-width, so that it is one folder inside build/ whatever
+    the name; None for a name no file system takes."""
+    name = department.replace("/", "／").replace("\\", "＼")
+    if name.startswith("."):
+        name = "．" + name[1:]
+    if not name.strip() or len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return None
+    return name
+
+
+def refuse_conflicts(checks: Checks, out: Path) -> None:
+    """Every output path planned before anything is rendered: documents that would write the same
+    one (the same 部门名称, 年度 and kind: a department folder copied to start another, a link to
+    another department's file) are all refused, so that none overwrites another (E801); so is a
+    部门名称 that cannot name a folder (E803)."""
+    by_output: dict[Path, list[CheckedDocument]] = {}
+    for document in checks.documents:
+        if document.department is None or document.year is None:
+            continue
+        if output_folder(document.department) is None:
+            _refuse(document, "E803", f"部门名称过长（{len(document.department.encode('utf-8'))} 字节，"
+                                      f"上限 {MAX_NAME_BYTES}），不能用作输出文件夹的名称；请改用部门的规范名称")
+            continue
+        by_output.setdefault(output_name(document), []).append(document)
+    for name, documents in by_output.items():
+        for document in documents if len(documents) > 1 else ():
+            others = "、".join(_where(other) for other in documents if other is not document)
+            _refuse(document, "E801", f"与 {others} 的输出相同（都是 {display_path(out / name)}.*：部门名称和年度都相同），"
+                                      "两份都不生成，以免一份覆盖另一份；复制部门文件夹后，请改正其中一份的部门名称或年度")
+
+
+def _where(document: CheckedDocument) -> str:
+    position = document.name_at or Position(1, 1)
+    return f"{display_path(document.path)}:{position.line}"
+
+
+def _refuse(document: CheckedDocument, code: str, message: str) -> None:
+    document.ok = False
+    document.findings.append(Finding(display_path(document.path), document.name_at or Position(1, 1),
+                                     Severity.ERROR, code, message, ("部门名称",)))
 
 
 class InputHasher:
@@ -321,6 +371,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
     started = time.perf_counter()
     report = BuildReport()
     checks = check_all(paths, out / CHECKS_CACHE)
+    refuse_conflicts(checks, out)
     report.findings = checks.findings
     report.invalid = [d for d in checks.documents if not d.ok]
     with build_lock(out):

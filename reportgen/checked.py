@@ -25,13 +25,14 @@ from .content import (
     department_file,
     discover,
     display_path,
+    leads_outside,
     settings_file,
     sibling_file,
 )
 from .findings import Finding, Position, Severity
 from .source import MAX_BYTES
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass
@@ -45,6 +46,7 @@ class CheckedDocument:
     year: int | None
     findings: list[Finding]
     inputs: dict[str, Path] = field(default_factory=dict)  # "department", "settings", "sibling" that exist
+    name_at: Position | None = None  # where 部门名称 is written (it names the outputs)
 
 
 @dataclass
@@ -80,7 +82,9 @@ def check_all(paths: Iterable[Path], cache_file: Path | None = None) -> Checks:
     run = _Run(previous)
     discovered = discover(paths)
     documents = [run.document(p) for p in discovered if p.name in DOCUMENT_FILES]
-    side_files = {p.resolve() for p in discovered if p.name in (DEPARTMENT_FILE, SETTINGS_FILE)}
+    # as documents name them (department_file): the folder resolved, not the file, so that a
+    # department.yaml linking out of the content folder is refused rather than followed
+    side_files = {p.parent.resolve() / p.name for p in discovered if p.name in (DEPARTMENT_FILE, SETTINGS_FILE)}
     for document in documents:
         side_files.update(p for role, p in document.inputs.items() if role != "sibling")
     file_findings = [f for path in sorted(side_files) for f in run.side_file(path)]
@@ -105,6 +109,9 @@ class _Run:
         return self._loader
 
     def document(self, path: Path) -> CheckedDocument:
+        if leads_outside(path):  # refused, and nothing beside it looked at
+            refused = self.loader.load_document(path)
+            return CheckedDocument(path, path.name.removesuffix(".yaml"), False, None, None, refused.findings)
         candidates = {"department": department_file(path), "settings": settings_file(path),
                       "sibling": sibling_file(path)}
         inputs = {role: p for role, p in candidates.items() if p.exists()}
@@ -113,15 +120,18 @@ class _Run:
         with contextlib.suppress(*_MALFORMED):
             entry = self.previous[key]  # type: ignore[index]
             checked = CheckedDocument(path, kind, bool(entry["ok"]), entry["department"], entry["year"],
-                                      [_finding(f) for f in entry["findings"]], inputs)
+                                      [_finding(f) for f in entry["findings"]], inputs,
+                                      Position(*entry["name_at"]) if entry["name_at"] else None)
             self._remember(key, entry)
             return checked
         document = self.loader.load_document(path)
         model = document.model
+        name_at = document.source.position(("部门名称",)) if model else None
         checked = CheckedDocument(path, kind, document.ok, model.department if model else None,
-                                  model.year if model else None, document.findings, inputs)
+                                  model.year if model else None, document.findings, inputs, name_at)
         self._remember(key, {"ok": checked.ok, "department": checked.department, "year": checked.year,
-                             "findings": [_finding_data(f) for f in checked.findings]})
+                             "findings": [_finding_data(f) for f in checked.findings],
+                             "name_at": [name_at.line, name_at.col] if name_at else None})
         return checked
 
     def side_file(self, path: Path) -> list[Finding]:
@@ -161,9 +171,10 @@ _MALFORMED = (KeyError, TypeError, ValueError)
 
 
 def _file_hash(path: Path) -> bytes | None:
-    """None for a file the loader refuses anyway: unreadable, or too large to be read at all."""
+    """None for a file the loader refuses anyway: unreadable, too large to be read at all, or
+    leading out of the content folder."""
     try:
-        if path.stat().st_size > MAX_BYTES:
+        if path.stat().st_size > MAX_BYTES or leads_outside(path):
             return None
         return hashlib.sha256(path.read_bytes()).digest()
     except OSError:

@@ -116,6 +116,8 @@ def render(file: Path, fmt: str, output: Path | None) -> None:
         click.echo(f"未生成：{summary(document.findings)}", err=True)
         sys.exit(1)
     target = output or Path(file.stem).with_suffix(SUFFIX[fmt])
+    if target.resolve() in {path.resolve() for path in document.input_paths}:
+        raise click.UsageError(f"输出文件 {target} 是本文档的内容文件，不能用生成的文书覆盖；请用 -o 另指一个文件")
     try:
         data = render_document(document, fmt)
         write_atomic(target, data)

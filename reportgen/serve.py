@@ -308,17 +308,13 @@ class Site:
         self.render_lock = threading.Lock()  # one download at a time: WeasyPrint is not thread-safe
 
     def discover(self) -> dict[str, Path]:
-        """Documents under content/, by their path there; files leading out of it are left out."""
+        """Documents under content/, by their path there. One leading out of content/ through a
+        symbolic link is listed with its error (E802): the loader reads nothing out there."""
         found = {}
         for path in discover([self.content]):
-            if path.name in DOCUMENT_KINDS and self._inside(path):
+            if path.name in DOCUMENT_KINDS:
                 found[path.relative_to(self.content).as_posix()] = path
         return found
-
-    def _inside(self, path: Path) -> bool:
-        department = path.resolve().parent.parent / DEPARTMENT_FILE
-        return path.resolve().is_relative_to(self.root) and (
-            not department.exists() or department.resolve().is_relative_to(self.root))
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> Rebuild:
         """Re-render the documents `changed` touches (all when None), then swap them in."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +15,7 @@ from reportgen import build as build_module
 from reportgen import checked
 from reportgen.build import MANIFEST, BuildLocked, build, build_lock
 from reportgen.cli import main
+from reportgen.findings import Position
 
 PANYU = "广州市番禺区融媒体中心"
 LIWAN = "中国共产党广州市荔湾区委员会宣传部"
@@ -234,3 +237,116 @@ def test_outputs_get_the_usual_permissions(project, monkeypatch):
     run_build(project)
     modes = {p.stat().st_mode & 0o777 for p in (project / "build").rglob("*") if p.is_file()}
     assert modes == {0o644}
+
+
+# --- every output planned: no document overwrites another, nothing leads out --------------------
+
+def test_a_copied_department_folder_writes_neither_document(project):
+    run_build(project)
+    first = project / "build" / LIWAN / "2024年部门整体预算绩效目标申报表.html"
+    before = first.read_bytes()
+    shutil.copytree(project / "content/liwan-publicity-department", project / "content/liwan-copy")
+    copy = project / "content/liwan-copy/2024/declaration.yaml"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("显著提升", "明显提升"), encoding="utf-8")
+    for _ in range(2):  # the same verdict every time: no alternating winner
+        report = run_build(project)
+        conflicts = [f for f in report.findings if f.code == "E801"]
+        assert sorted(Path(f.file).parent.parent.name for f in conflicts) == ["liwan-copy", "liwan-publicity-department"]
+        for finding in conflicts:
+            assert finding.path == ("部门名称",) and finding.position.line == 2  # 部门名称 is line 2
+            other = "liwan-copy" if "liwan-publicity" in finding.file else "liwan-publicity-department"
+            assert f"content/{other}/2024/declaration.yaml:2" in finding.message
+            assert "两份都不生成" in finding.message
+        assert {d.path.parent.parent.name for d in report.invalid} == {"liwan-copy", "liwan-publicity-department"}
+        assert not any(LIWAN in str(p) for p in report.built)
+        assert "明显提升".encode() not in b"".join(p.read_bytes() for p in (project / "build").rglob("*.html"))
+    kept = [p for p in (project / "build" / LIWAN).iterdir() if p.suffix == ".html"]
+    assert [p.read_bytes() for p in kept] == [before]  # the earlier output is not lost
+    shutil.rmtree(project / "content/liwan-copy")
+    assert run_build(project).ok and first.read_bytes() == before
+
+
+def test_a_link_to_another_departments_file_is_a_conflict(project):
+    target = project / "content/liwan-publicity-department/2024/declaration.yaml"
+    (project / "content/other/2024").mkdir(parents=True)
+    shutil.copy(project / "content/liwan-publicity-department/department.yaml", project / "content/other")
+    (project / "content/other/2024/declaration.yaml").symlink_to(target)
+    report = run_build(project)
+    assert sorted(Path(f.file).parent.parent.name for f in report.findings if f.code == "E801") == [
+        "liwan-publicity-department", "other"]
+    assert not (project / "build" / LIWAN).exists()
+
+
+def test_a_link_out_of_the_content_folder_is_refused_and_not_read(project, tmp_path_factory, monkeypatch):
+    monkeypatch.chdir(project)
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    secret = (project / "content/liwan-publicity-department/2024/declaration.yaml").read_text(encoding="utf-8")
+    (elsewhere / "declaration.yaml").write_text(secret.replace("显著提升", "别处的秘密"), encoding="utf-8")
+    shutil.copytree(project / "content/liwan-publicity-department/2024", elsewhere / "2023")
+    linked = project / "content/liwan-publicity-department/2025"
+    linked.mkdir()
+    (linked / "declaration.yaml").symlink_to(elsewhere / "declaration.yaml")  # a file leading out
+    (project / "content/liwan-publicity-department/2023").symlink_to(elsewhere / "2023")  # a folder
+    report = run_build(project)
+    refused = {f.file: f for f in report.findings if f.code == "E802"}
+    assert set(refused) == {"content/liwan-publicity-department/2025/declaration.yaml",
+                            "content/liwan-publicity-department/2023/declaration.yaml"}
+    for finding in refused.values():
+        assert finding.is_error and finding.position == Position(1, 1) and "内容文件夹以外" in finding.message
+    assert not any("别处的秘密" in f.message for f in report.findings)
+    assert names(report.built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html",
+                                   f"{PANYU}/2023年部门整体预算绩效目标申报表.docx",
+                                   f"{PANYU}/2022年部门整体支出绩效自评报告.html",
+                                   f"{PANYU}/2022年部门整体支出绩效自评报告.docx",
+                                   f"{LIWAN}/2024年部门整体预算绩效目标申报表.html",
+                                   f"{LIWAN}/2024年部门整体预算绩效目标申报表.docx"}
+    result = CliRunner().invoke(main, ["validate", str(project / "content")])
+    assert result.exit_code == 1 and result.output.count("E802") == 2
+
+
+def test_a_department_yaml_linking_out_is_refused(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    department = project / "content/liwan-publicity-department/department.yaml"
+    shutil.move(department, elsewhere / "department.yaml")
+    department.symlink_to(elsewhere / "department.yaml")
+    report = run_build(project)
+    assert [Path(f.file).name for f in report.findings if f.code == "E802"] == ["department.yaml"]
+    assert [d.path.parent.parent.name for d in report.invalid] == ["liwan-publicity-department"]
+
+
+@pytest.mark.parametrize(("name", "folder"), [
+    pytest.param("../../逃逸", "．.／..／逃逸", id="parent-folders"),
+    pytest.param("/tmp/逃逸", "／tmp／逃逸", id="absolute"),
+    pytest.param(".隐藏", "．隐藏", id="hidden"),
+    pytest.param("甲\\乙", "甲＼乙", id="backslash"),
+])
+def test_a_department_name_is_one_folder_inside_the_output(project, name, folder):
+    for path in (project / "content/liwan-publicity-department").rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace(LIWAN, f'"{name}"'.replace("\\", "\\\\")),
+                        encoding="utf-8")
+    report = run_build(project)
+    assert report.ok, [f.format() for f in report.findings if f.is_error]
+    written = {p.relative_to(project / "build").parts[0] for p in report.built}
+    assert written == {PANYU, folder}
+    assert all(p.resolve().is_relative_to((project / "build").resolve()) for p in report.built)
+    assert sorted(p.name for p in project.iterdir()) == ["build", "content", "templates"]
+
+
+def test_a_name_too_long_for_a_folder_is_refused(project):
+    long_name = "广州市" * 30  # 270 bytes
+    for path in (project / "content/liwan-publicity-department").rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace(LIWAN, long_name), encoding="utf-8")
+    report = run_build(project)
+    [finding] = [f for f in report.findings if f.code == "E803"]
+    assert finding.position.line == 2 and "270 字节" in finding.message
+    assert [d.path.parent.parent.name for d in report.invalid] == ["liwan-publicity-department"]
+
+
+def test_render_never_writes_over_a_content_file(project, monkeypatch):
+    monkeypatch.chdir(project)
+    source = Path("content/liwan-publicity-department/2024/declaration.yaml")
+    before = source.read_bytes()
+    for target in (source, source.parent.parent / "department.yaml"):
+        result = CliRunner().invoke(main, ["render", str(source), "--to", "html", "-o", str(target)])
+        assert result.exit_code == 2 and "是本文档的内容文件" in result.output
+    assert source.read_bytes() == before

@@ -364,14 +364,20 @@ def test_paths_outside_the_documents_are_refused(preview: Preview, project: Path
     shutil.copytree(ROOT / "content" / SEED / "2023", other / "2023")
     shutil.copy(ROOT / "content" / SEED / "department.yaml", outside / "department.yaml")
     (other / "department.yaml").symlink_to(outside / "department.yaml")  # its department.yaml leads out
+    for path in (outside / "2021" / "declaration.yaml", outside / "department.yaml"):  # never to be shown
+        path.write_text(path.read_text(encoding="utf-8").replace("融媒体中心", "OUTSIDE-MARKER"), encoding="utf-8")
     preview.site.rebuild()
     index = request(preview, "/")[2].decode()
-    assert "2020" not in index and "2021" not in index and "other/" not in index
+    linked = [f"{SEED}/2020/declaration.yaml", f"{SEED}/2021/declaration.yaml", "other/2023/declaration.yaml"]
+    for key in linked:  # listed, with the error that says why, and nothing read out there
+        assert f"/preview/{quote(key)}" in index
+        status, _, body = request(preview, f"/preview/{quote(key)}")
+        assert status == 200 and "E802" in body.decode() and "内容文件夹以外" in body.decode()
+        assert b"OUTSIDE-MARKER" not in body
+        status, _, body = request(preview, f"/download/pdf/{quote(key)}")
+        assert status == 409 and b"OUTSIDE-MARKER" not in body
+    assert b"OUTSIDE-MARKER" not in request(preview, "/")[2]
     attempts = [
-        f"/preview/{SEED}/2020/declaration.yaml",
-        f"/preview/{SEED}/2021/declaration.yaml",
-        f"/download/pdf/{SEED}/2020/declaration.yaml",
-        "/preview/other/2023/declaration.yaml",
         "/preview/../outside/secret.yaml",
         f"/preview/{SEED}/../../outside/secret.yaml",
         "/preview/%2e%2e/outside/secret.yaml",
