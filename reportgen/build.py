@@ -37,6 +37,7 @@ from .render.templates import TEMPLATES
 MANIFEST = ".reportgen-manifest.json"
 CHECKS_CACHE = ".reportgen-checks.json"  # findings of unchanged documents (checked.py)
 LOCK = ".reportgen.lock"
+STALE = "【未更新】"  # prefix of the earlier outputs of a document that no longer validates
 TITLES = {"declaration": "部门整体预算绩效目标申报表", "self-evaluation": "部门整体支出绩效自评报告"}
 
 
@@ -75,6 +76,7 @@ class BuildReport:
     failed: dict[Path, str] = field(default_factory=dict)  # output → message
     invalid: list[CheckedDocument] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    stale: dict[str, list[Path]] = field(default_factory=dict)  # failed document → its 【未更新】 outputs
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
@@ -88,6 +90,9 @@ class BuildReport:
         text = f"{len(self.built)} 个已生成，{len(self.unchanged)} 个未变，{failed} 个失败"
         if self.removed:
             text += f"，{len(self.removed)} 个已删除"
+        stale = sum(len(paths) for paths in self.stale.values())
+        if stale:
+            text += f"，{stale} 个旧输出标为{STALE}"
         return f"{text}（用时 {self.seconds:.2f} 秒）"
 
 
@@ -162,13 +167,14 @@ class InputHasher:
             self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
         return self._files[path]
 
-    def job(self, job: RenderJob, kind: str) -> str:
+    def job(self, job: RenderJob, document: CheckedDocument) -> str:
+        """Of everything the job's output depends on. The content files count by what they say
+        (CheckedDocument.digests), so an edited comment rebuilds nothing."""
+        roles = ["document", *(["department"] if job.department_path else []), *(r for r, _, _ in job.related)]
         digest = hashlib.sha256()
-        for part in (self.code, job.fmt, hashlib.sha256(job.document_text).hexdigest(),
-                     hashlib.sha256(job.department_text or b"").hexdigest(),
-                     *(hashlib.sha256(text).hexdigest() for _, _, text in job.related)):
+        for part in (self.code, job.fmt, *(f"{role}:{document.digests[role]}" for role in roles)):
             digest.update(part.encode())
-        for path in template_files(job.fmt, kind, self.templates):
+        for path in template_files(job.fmt, document.kind, self.templates):
             digest.update(self.file(path).encode())
         if job.fmt == "pdf":
             from .render.fonts import cjk_families
@@ -194,7 +200,7 @@ def plan(checks: Checks, out: Path, formats: tuple[str, ...], templates: Path) -
                 fmt=fmt, templates=str(templates), related=related,
             )
             output = out / output_name(document).with_suffix(SUFFIX[fmt])
-            jobs.append(PlannedJob(document, fmt, output, hasher.job(job, document.kind), job))
+            jobs.append(PlannedJob(document, fmt, output, hasher.job(job, document), job))
     return jobs
 
 
@@ -381,6 +387,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         todo = sorted((p for p in planned if force or not _fresh(p, manifest, out)), key=_longest_first)
         report.unchanged = [p.output for p in planned if p not in todo]
         report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
+        report.stale = mark_stale(manifest, out, report)
         try:
             _run(todo, out, manifest, report, executor, jobs or os.cpu_count() or 1, progress)
         except KeyboardInterrupt:
@@ -552,6 +559,7 @@ def _finish(planned: PlannedJob, outcome: bytes | Exception, manifest: dict[str,
         report.failed[planned.output] = str(outcome) or type(outcome).__name__
     else:
         manifest[_key(planned.output, out)] = {"hash": planned.digest, "source": str(planned.document.path)}
+        _drop_stale_copy(planned.output, manifest, out)
         report.built.append(planned.output)
     if progress:
         progress(str(planned.output.relative_to(out)), done, total)
@@ -570,6 +578,45 @@ def _remove_deleted(manifest: dict[str, dict], out: Path, planned: set[str]) -> 
             del manifest[key]
             removed.append(target)
     return removed
+
+
+def mark_stale(manifest: dict[str, dict], out: Path, report: BuildReport) -> dict[str, list[Path]]:
+    """The earlier outputs of a document that failed validation are renamed 【未更新】<name>: kept
+    (nothing the office had is lost), but no longer under the name of a current document, in
+    build/ or wherever a copy is sent. Returns every such file of the failed documents."""
+    failed = {str(document.path) for document in report.invalid}
+    stale: dict[str, list[Path]] = {}
+    for key, entry in list(manifest.items()):
+        if entry.get("source") not in failed:
+            continue
+        if not entry.get("stale"):
+            current = out / key
+            marked = current.with_name(STALE + current.name)
+            try:
+                os.replace(current, marked)  # over an older 【未更新】 copy: this one is newer
+            except FileNotFoundError:
+                del manifest[key]
+                continue
+            except OSError as exc:
+                report.failed[current] = f"无法标为{STALE}：{os_problem(exc)}（文档未通过校验，此文件是上次生成的）"
+                continue
+            del manifest[key]
+            key = _key(marked, out)
+            manifest[key] = {"source": entry["source"], "stale": True}
+        if (out / key).exists():
+            stale.setdefault(entry["source"], []).append(out / key)
+        else:  # deleted by hand
+            del manifest[key]
+    return stale
+
+
+def _drop_stale_copy(output: Path, manifest: dict[str, dict], out: Path) -> None:
+    """Once an output is written again, its 【未更新】 copy has served its turn."""
+    key = _key(output.with_name(STALE + output.name), out)
+    if manifest.get(key, {}).get("stale"):
+        with contextlib.suppress(FileNotFoundError):
+            (out / key).unlink()
+        del manifest[key]
 
 
 def _write_manifest(out: Path, manifest: dict[str, dict]) -> None:

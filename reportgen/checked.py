@@ -30,7 +30,7 @@ from .content import (
     sibling_file,
 )
 from .findings import Finding, Position, Severity
-from .source import MAX_BYTES
+from .source import MAX_BYTES, content_digest
 
 CACHE_FORMAT = 2
 
@@ -47,6 +47,9 @@ class CheckedDocument:
     findings: list[Finding]
     inputs: dict[str, Path] = field(default_factory=dict)  # "department", "settings", "sibling" that exist
     name_at: Position | None = None  # where 部门名称 is written (it names the outputs)
+    # What each file says ("document" and the roles of `inputs`), not how it is laid out: a render
+    # is decided by these (source.content_digest), so a comment alone rebuilds nothing.
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,6 +102,7 @@ class _Run:
         self.used: dict[str, dict] = {}
         self._loader = None
         self._hashes: dict[Path, bytes | None] = {}  # a department.yaml serves several documents
+        self._contents: dict[Path, str] = {}
 
     @property
     def loader(self):  # imported on the first miss only: the models take 0.4 s to import
@@ -121,18 +125,29 @@ class _Run:
             entry = self.previous[key]  # type: ignore[index]
             checked = CheckedDocument(path, kind, bool(entry["ok"]), entry["department"], entry["year"],
                                       [_finding(f) for f in entry["findings"]], inputs,
-                                      Position(*entry["name_at"]) if entry["name_at"] else None)
+                                      Position(*entry["name_at"]) if entry["name_at"] else None,
+                                      dict(entry["digests"]))
             self._remember(key, entry)
             return checked
         document = self.loader.load_document(path)
         model = document.model
         name_at = document.source.position(("部门名称",)) if model else None
+        digests = {role: self._content(p) for role, p in {"document": path, **inputs}.items()}
         checked = CheckedDocument(path, kind, document.ok, model.department if model else None,
-                                  model.year if model else None, document.findings, inputs, name_at)
+                                  model.year if model else None, document.findings, inputs, name_at, digests)
         self._remember(key, {"ok": checked.ok, "department": checked.department, "year": checked.year,
                              "findings": [_finding_data(f) for f in checked.findings],
-                             "name_at": [name_at.line, name_at.col] if name_at else None})
+                             "name_at": [name_at.line, name_at.col] if name_at else None, "digests": digests})
         return checked
+
+    def _content(self, path: Path) -> str:
+        """What a file says (computed once per run: a department.yaml serves several documents)."""
+        if path not in self._contents:
+            try:
+                self._contents[path] = content_digest(path.read_bytes())
+            except OSError:
+                self._contents[path] = "-"
+        return self._contents[path]
 
     def side_file(self, path: Path) -> list[Finding]:
         """department.yaml and settings.yaml are checked on their own too."""

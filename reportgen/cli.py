@@ -185,6 +185,8 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
         click.echo(f"另有 {warnings} 个警告，见 {out / 'index.html'}，或运行 reportgen validate 逐条查看", err=True)
     for document in report.invalid:
         click.echo(f"未生成 {document.path}：{summary(document.findings)}", err=True)
+        for stale in report.stale.get(str(document.path), []):
+            click.echo(f"  上次生成的 {stale} 已标为“未更新”，不是当前内容", err=True)
     for output, message in report.failed.items():
         click.echo(f"生成失败 {output}：{message}", err=True)
     for removed in report.removed:

@@ -8,6 +8,7 @@ cannot happen.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -165,6 +166,44 @@ def _compose_with(loader_class: type, text: str) -> yaml.Node | None:
         loader.dispose()
 
 
+def content_digest(raw: bytes) -> str:
+    """A digest of what a YAML file says rather than of how it is laid out: comments, blank lines,
+    and indentation or line breaks that keep the structure leave it unchanged. A render depends on
+    nothing else (line numbers only locate findings, and a file with errors is not rendered). A
+    file that does not decode or parse is digested by its bytes."""
+    digest = hashlib.sha256()
+    text = _decode(raw, Source(file=""))
+    try:
+        if text is None:
+            raise yaml.YAMLError
+        for event in _events(text):
+            value = getattr(event, "value", None)
+            # Quoting matters only where a plain scalar would be read as something else (_scalar).
+            plain = isinstance(event, yaml.ScalarEvent) and not event.style and value in _RESOLVED_WORDS
+            digest.update(repr((type(event).__name__, getattr(event, "anchor", None), getattr(event, "tag", None),
+                                value, plain)).encode())
+    except yaml.YAMLError:
+        return "bytes:" + hashlib.sha256(raw).hexdigest()
+    return "content:" + digest.hexdigest()
+
+
+_RESOLVED_WORDS = _NULLS | set(_BOOLS) | _YAML11_BOOLS
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    if CParser is None:
+        yield from yaml.parse(text, Loader=yaml.SafeLoader)
+        return
+    parser = CParser(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            yield event
+            if isinstance(event, yaml.StreamEndEvent):
+                return
+    finally:
+        parser.dispose()
+
+
 def load_file(path: FsPath | str, display: str | None = None) -> Source:
     path = FsPath(path)
     name = display or str(path)
@@ -238,8 +277,17 @@ def _reader_error(text: str, exc: yaml.reader.ReaderError, file: str) -> Finding
     )
 
 
+# Byte order marks, longest first (UTF-32 LE begins as UTF-16 LE does): what Windows Notepad and
+# some editors write ("Unicode" in Notepad's save dialog is UTF-16 LE with its mark).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def _decode(raw: bytes, source: Source) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    if encoding not in (None, "utf-8-sig"):
+        return _decode_marked(raw, encoding, source)  # type: ignore[arg-type]
+    if encoding:
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
@@ -255,6 +303,23 @@ def _decode(raw: bytes, source: Source) -> str | None:
             source.file, Position(line, col), Severity.ERROR, "E101",
             f"文件不是 UTF-8 编码，{guess}。请用 UTF-8 另存：VS Code 点右下角编码→“通过编码保存”→UTF-8；"
             "记事本“另存为”时编码选 UTF-8",
+        ))
+        return None
+
+
+def _decode_marked(raw: bytes, encoding: str, source: Source) -> str | None:
+    """A UTF-16 or UTF-32 text, by its byte order mark (the codec reads the mark and drops it)."""
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode(encoding, errors="replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        name = encoding.upper()
+        source.findings.append(Finding(
+            source.file, Position(line, col), Severity.ERROR, "E101",
+            f"文件以 {name} 的字节顺序标记开头，但此处不是有效的 {name} 编码（文件被截断或混入了其他编码的内容？）。"
+            "请用 UTF-8 另存：VS Code 点右下角编码→“通过编码保存”→UTF-8；记事本“另存为”时编码选 UTF-8",
         ))
         return None
 
