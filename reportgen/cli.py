@@ -186,7 +186,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
     for document in report.invalid:
         click.echo(f"未生成 {document.path}：{summary(document.findings)}", err=True)
         for stale in report.stale.get(str(document.path), []):
-            click.echo(f"  上次生成的 {stale} 已标为“未更新”，不是当前内容", err=True)
+            click.echo(f"  上次生成的输出已改名为 {stale}，以免被当作当前的文书", err=True)
     for output, message in report.failed.items():
         click.echo(f"生成失败 {output}：{message}", err=True)
     for removed in report.removed:

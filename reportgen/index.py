@@ -44,7 +44,7 @@ def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: Bu
             "errors": failed,
             "links": [{"fmt": j.fmt.upper(), "href": quote(j.output.relative_to(out).as_posix())}
                       for j in jobs if j.output.exists()]
-                     + [{"fmt": f"{path.suffix[1:].upper()}（未更新，上次生成）",
+                     + [{"fmt": f"{path.suffix[1:].upper()}（未更新）",
                          "href": quote(path.relative_to(out).as_posix())}
                         for path in report.stale.get(str(document.path), [])],
         })

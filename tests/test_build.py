@@ -127,7 +127,7 @@ def test_broken_document_is_reported_and_the_rest_built(project):
                                               f"{LIWAN}/【未更新】2024年部门整体预算绩效目标申报表.docx"}
     index = _unquote((project / "build" / "index.html").read_text(encoding="utf-8"))
     assert "校验未通过" in index and "【未更新】2024年部门整体预算绩效目标申报表.html" in index
-    assert "HTML（未更新，上次生成）" in index
+    assert "HTML（未更新）" in index
     assert "2 个旧输出标为【未更新】" in report.summary()
 
 
@@ -372,7 +372,7 @@ def test_outputs_of_a_failed_document_are_marked_until_it_builds_again(project, 
     assert result.exit_code == 1
     stale = sorted(p.name for p in (project / "build" / LIWAN).iterdir())
     assert stale == ["【未更新】2024年部门整体预算绩效目标申报表.docx", "【未更新】2024年部门整体预算绩效目标申报表.html"]
-    assert "已标为“未更新”" in result.output and result.output.count("【未更新】") >= 3
+    assert "上次生成的输出已改名为" in result.output and result.output.count("【未更新】") >= 3
     assert "2 个旧输出标为【未更新】" in result.output
     again = CliRunner().invoke(main, ["build", "--to", "html"])  # still failing: still marked, still said
     assert "2 个旧输出标为【未更新】" in again.output

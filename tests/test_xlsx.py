@@ -208,3 +208,32 @@ def test_no_text_becomes_a_formula(field, start, body) -> None:
     document = fill(field, value)
     assume(document.ok)  # a text a field refuses (a reference, 待填写…) is reported, not rendered
     assert_no_formula(formats.render_document(document, "xlsx"), value)
+
+
+@pytest.mark.slow
+def test_libreoffice_shows_formula_like_text_as_text(tmp_path: Path) -> None:
+    """The real client: LibreOffice opens the workbook and saves its cells as CSV; a text that
+    reads as a formula is there as written, not evaluated (=1+1 would be saved as 2)."""
+    import csv
+    import subprocess
+
+    from tools import require_tool
+
+    soffice = require_tool("soffice")
+    texts = {"三级指标: 保障人数": "=1+1", "年度指标值: 55人": "+2+2", "三级指标: 宣传覆盖面": "-3+3",
+             "三级指标: 群众满意度": "@SUM(1,1)"}
+    declaration = DECLARATION
+    for line, value in texts.items():
+        declaration = declaration.replace(line, f"{line.split(':')[0]}: {json.dumps(value)}", 1)
+    document = load_sample("declaration.yaml", declaration)
+    assert document.ok
+    (tmp_path / "indicators.xlsx").write_bytes(formats.render_document(document, "xlsx"))
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(tmp_path / "indicators.xlsx")],
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "indicators.csv", encoding="utf-8", newline="") as handle:
+        cells = {cell for row in csv.reader(handle) for cell in row}
+    assert set(texts.values()) <= cells, cells
+    assert not {"2", "4", "0"} & cells
