@@ -118,7 +118,8 @@ class _Run:
             return CheckedDocument(path, path.name.removesuffix(".yaml"), False, None, None, refused.findings)
         candidates = {"department": department_file(path), "settings": settings_file(path),
                       "sibling": sibling_file(path)}
-        inputs = {role: p for role, p in candidates.items() if p.exists()}
+        # what leads out of the content folder is no input: refused (E802), never read for a render
+        inputs = {role: p for role, p in candidates.items() if p.exists() and not leads_outside(p)}
         kind = path.name.removesuffix(".yaml")
         key = self._digest(path, *inputs.values())
         with contextlib.suppress(*_MALFORMED):

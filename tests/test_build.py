@@ -442,3 +442,28 @@ def test_a_file_saved_with_a_byte_order_mark_builds_the_same(project, encoding, 
     report = run_build(project, force=True)
     assert report.ok, [f.format() for f in report.findings if f.is_error]
     assert output.read_bytes() == before
+
+
+def test_a_declaration_linking_out_gives_nothing_to_its_self_evaluation(project, tmp_path_factory):
+    """A self-evaluation takes targets from the declaration of its year: not from one elsewhere."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    year = project / "content/panyu-media-center/2022"
+    declaration = (project / "content/panyu-media-center/2023/declaration.yaml").read_text(encoding="utf-8")
+    (elsewhere / "declaration.yaml").write_text(
+        declaration.replace("年度: 2023", "年度: 2022").replace("95%以上", "OUTSIDE-MARKER"), encoding="utf-8")
+    (year / "declaration.yaml").symlink_to(elsewhere / "declaration.yaml")
+    report = run_build(project)
+    assert [f.file.split("/")[-2:] for f in report.findings if f.code == "E802"] == [["2022", "declaration.yaml"]]
+    assert not any(b"OUTSIDE-MARKER" in p.read_bytes() for p in report.built)
+    assert not any("OUTSIDE-MARKER" in f.message for f in report.findings)
+    checks = checked.check_all([project / "content"])
+    [job] = [p.job for p in build_module.plan(checks, project / "build", ("html",), project / "templates")
+             if p.document.path.parent == year]
+    assert [role for role, _, _ in job.related] == ["settings"]  # the render is handed nothing from out there
+
+
+def test_a_link_loop_in_the_content_folder_ends(project):
+    (project / "content/panyu-media-center/loop").symlink_to(project / "content", target_is_directory=True)
+    result = CliRunner().invoke(main, ["validate", str(project / "content")])
+    assert "E801" not in result.output and result.exit_code in (0, 1)
+    assert "已校验" in result.output
