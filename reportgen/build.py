@@ -52,6 +52,7 @@ class BuildLocked(BuildError):
 _OS_PROBLEMS = {
     errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "所在磁盘为只读",
     errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EIO: "磁盘读写出错",
+    errno.ENAMETOOLONG: "文件名过长", errno.ENOENT: "文件或文件夹不存在（构建中被删除或移走？）",
 }
 
 

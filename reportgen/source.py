@@ -8,6 +8,7 @@ cannot happen.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -213,9 +214,21 @@ def load_file(path: FsPath | str, display: str | None = None) -> Source:
             size = os.fstat(handle.fileno()).st_size if len(raw) > MAX_BYTES else len(raw)
     except OSError as exc:
         source = Source(file=name)
-        source.findings.append(source.finding("E100", f"无法读取文件：{exc.strerror or exc}"))
+        source.findings.append(source.finding("E100", f"无法读取文件：{read_problem(exc)}"))
         return source
     return load_bytes(raw, name, size)
+
+
+_READ_PROBLEMS = {
+    errno.ENOENT: "文件不存在（符号链接指向的文件已被删除或移走？）", errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限", errno.EISDIR: "这是文件夹，不是文件", errno.ELOOP: "符号链接形成了循环",
+    errno.EIO: "磁盘读写出错", errno.ENAMETOOLONG: "文件名过长",
+}
+
+
+def read_problem(exc: OSError) -> str:
+    """Why a file could not be read, in words a staff member understands."""
+    return _READ_PROBLEMS.get(exc.errno or 0) or str(exc.strerror or exc)
 
 
 def load_bytes(raw: bytes, file: str, size: int | None = None) -> Source:

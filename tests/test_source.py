@@ -117,6 +117,9 @@ def test_control_character_is_removed_from_the_value() -> None:
 def test_unreadable_file(tmp_path) -> None:
     source = load_file(tmp_path / "missing.yaml", "missing.yaml")
     assert [(f.code, f.file) for f in source.findings] == [("E100", "missing.yaml")]
+    assert source.findings[0].message == "无法读取文件：文件不存在（符号链接指向的文件已被删除或移走？）"
+    (tmp_path / "folder.yaml").mkdir()
+    assert load_file(tmp_path / "folder.yaml").findings[0].message == "无法读取文件：这是文件夹，不是文件"
 
 
 def test_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
