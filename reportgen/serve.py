@@ -37,7 +37,15 @@ from jinja2 import (
 )
 from markupsafe import escape
 
-from .documents import DEPARTMENT_FILE, DOCUMENT_KINDS, Document, Loader, discover, display_path
+from .documents import (
+    DEPARTMENT_FILE,
+    DOCUMENT_KINDS,
+    Document,
+    Loader,
+    discover,
+    display_path,
+    load_content_file,
+)
 from .findings import Finding, format_path, summary
 from .render.html import TEMPLATES, document_context, render_html
 from .source import Source
@@ -221,12 +229,8 @@ def finding_problems(document: Document, findings: list[Finding]) -> list[Proble
 
 
 def _read_yaml(path: Path) -> str:
-    if path.suffix not in (".yaml", ".yml"):
-        return ""
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
+    """As the loader reads it (any encoding it reads; nothing through a link out of content/)."""
+    return load_content_file(path).text if path.suffix in (".yaml", ".yml") else ""
 
 
 def problems_html(title: str, lead: str, problems: list[Problem], *, key: str | None = None,
