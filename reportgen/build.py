@@ -29,13 +29,15 @@ from pathlib import Path
 
 from . import checked
 from .checked import CheckedDocument, Checks, check_all
-from .findings import Finding
+from .content import display_path
+from .findings import Finding, Position, Severity
 from .render.formats import FORMATS, SUFFIX, RenderJob, run_job, template_files
 from .render.templates import TEMPLATES
 
 MANIFEST = ".reportgen-manifest.json"
 CHECKS_CACHE = ".reportgen-checks.json"  # findings of unchanged documents (checked.py)
 LOCK = ".reportgen.lock"
+STALE = "【未更新】"  # prefix of the earlier outputs of a document that no longer validates
 TITLES = {"declaration": "部门整体预算绩效目标申报表", "self-evaluation": "部门整体支出绩效自评报告"}
 
 
@@ -50,6 +52,7 @@ class BuildLocked(BuildError):
 _OS_PROBLEMS = {
     errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "所在磁盘为只读",
     errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EIO: "磁盘读写出错",
+    errno.ENAMETOOLONG: "文件名过长", errno.ENOENT: "文件或文件夹不存在（构建中被删除或移走？）",
 }
 
 
@@ -74,6 +77,7 @@ class BuildReport:
     failed: dict[Path, str] = field(default_factory=dict)  # output → message
     invalid: list[CheckedDocument] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    stale: dict[str, list[Path]] = field(default_factory=dict)  # failed document → its 【未更新】 outputs
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
@@ -87,6 +91,9 @@ class BuildReport:
         text = f"{len(self.built)} 个已生成，{len(self.unchanged)} 个未变，{failed} 个失败"
         if self.removed:
             text += f"，{len(self.removed)} 个已删除"
+        stale = sum(len(paths) for paths in self.stale.values())
+        if stale:
+            text += f"，{stale} 个旧输出标为{STALE}"
         return f"{text}（用时 {self.seconds:.2f} 秒）"
 
 
@@ -96,7 +103,56 @@ class BuildReport:
 def output_name(document: CheckedDocument) -> Path:
     """build/<部门名称>/<年度>年<标题>: names a staff member recognises."""
     assert document.department is not None
-    return Path(document.department) / f"{document.year}年{TITLES[document.kind]}"
+    folder = output_folder(document.department)
+    assert folder is not None
+    return Path(folder) / f"{document.year}年{TITLES[document.kind]}"
+
+
+MAX_NAME_BYTES = 255  # of one file or folder name (ext4, XFS, NTFS…)
+
+
+def output_folder(department: str) -> str | None:
+    """The department's folder in build/: its name, with what a file system reads as a path
+    (`/`, `\\`, a leading `.`) written full-width, so that it is one folder inside build/ whatever
+    the name; None for a name no file system takes."""
+    name = department.replace("/", "／").replace("\\", "＼")
+    if name.startswith("."):
+        name = "．" + name[1:]
+    if not name.strip() or len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return None
+    return name
+
+
+def refuse_conflicts(checks: Checks, out: Path) -> None:
+    """Every output path planned before anything is rendered: documents that would write the same
+    one (the same 部门名称, 年度 and kind: a department folder copied to start another, a link to
+    another department's file) are all refused, so that none overwrites another (E801); so is a
+    部门名称 that cannot name a folder (E803)."""
+    by_output: dict[Path, list[CheckedDocument]] = {}
+    for document in checks.documents:
+        if document.department is None or document.year is None:
+            continue
+        if output_folder(document.department) is None:
+            _refuse(document, "E803", f"部门名称过长（{len(document.department.encode('utf-8'))} 字节，"
+                                      f"上限 {MAX_NAME_BYTES}），不能用作输出文件夹的名称；请改用部门的规范名称")
+            continue
+        by_output.setdefault(output_name(document), []).append(document)
+    for name, documents in by_output.items():
+        for document in documents if len(documents) > 1 else ():
+            others = "、".join(_where(other) for other in documents if other is not document)
+            _refuse(document, "E801", f"与 {others} 的输出相同（都是 {display_path(out / name)}.*：部门名称和年度都相同），"
+                                      "两份都不生成，以免一份覆盖另一份；复制部门文件夹后，请改正其中一份的部门名称或年度")
+
+
+def _where(document: CheckedDocument) -> str:
+    position = document.name_at or Position(1, 1)
+    return f"{display_path(document.path)}:{position.line}"
+
+
+def _refuse(document: CheckedDocument, code: str, message: str) -> None:
+    document.ok = False
+    document.findings.append(Finding(display_path(document.path), document.name_at or Position(1, 1),
+                                     Severity.ERROR, code, message, ("部门名称",)))
 
 
 class InputHasher:
@@ -112,13 +168,14 @@ class InputHasher:
             self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
         return self._files[path]
 
-    def job(self, job: RenderJob, kind: str) -> str:
+    def job(self, job: RenderJob, document: CheckedDocument) -> str:
+        """Of everything the job's output depends on. The content files count by what they say
+        (CheckedDocument.digests), so an edited comment rebuilds nothing."""
+        roles = ["document", *(["department"] if job.department_path else []), *(r for r, _, _ in job.related)]
         digest = hashlib.sha256()
-        for part in (self.code, job.fmt, hashlib.sha256(job.document_text).hexdigest(),
-                     hashlib.sha256(job.department_text or b"").hexdigest(),
-                     *(hashlib.sha256(text).hexdigest() for _, _, text in job.related)):
+        for part in (self.code, job.fmt, *(f"{role}:{document.digests[role]}" for role in roles)):
             digest.update(part.encode())
-        for path in template_files(job.fmt, kind, self.templates):
+        for path in template_files(job.fmt, document.kind, self.templates):
             digest.update(self.file(path).encode())
         if job.fmt == "pdf":
             from .render.fonts import cjk_families
@@ -144,7 +201,7 @@ def plan(checks: Checks, out: Path, formats: tuple[str, ...], templates: Path) -
                 fmt=fmt, templates=str(templates), related=related,
             )
             output = out / output_name(document).with_suffix(SUFFIX[fmt])
-            jobs.append(PlannedJob(document, fmt, output, hasher.job(job, document.kind), job))
+            jobs.append(PlannedJob(document, fmt, output, hasher.job(job, document), job))
     return jobs
 
 
@@ -321,6 +378,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
     started = time.perf_counter()
     report = BuildReport()
     checks = check_all(paths, out / CHECKS_CACHE)
+    refuse_conflicts(checks, out)
     report.findings = checks.findings
     report.invalid = [d for d in checks.documents if not d.ok]
     with build_lock(out):
@@ -330,6 +388,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         todo = sorted((p for p in planned if force or not _fresh(p, manifest, out)), key=_longest_first)
         report.unchanged = [p.output for p in planned if p not in todo]
         report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
+        report.stale = mark_stale(manifest, out, report)
         try:
             _run(todo, out, manifest, report, executor, jobs or os.cpu_count() or 1, progress)
         except KeyboardInterrupt:
@@ -501,6 +560,7 @@ def _finish(planned: PlannedJob, outcome: bytes | Exception, manifest: dict[str,
         report.failed[planned.output] = str(outcome) or type(outcome).__name__
     else:
         manifest[_key(planned.output, out)] = {"hash": planned.digest, "source": str(planned.document.path)}
+        _drop_stale_copy(planned.output, manifest, out)
         report.built.append(planned.output)
     if progress:
         progress(str(planned.output.relative_to(out)), done, total)
@@ -519,6 +579,45 @@ def _remove_deleted(manifest: dict[str, dict], out: Path, planned: set[str]) -> 
             del manifest[key]
             removed.append(target)
     return removed
+
+
+def mark_stale(manifest: dict[str, dict], out: Path, report: BuildReport) -> dict[str, list[Path]]:
+    """The earlier outputs of a document that failed validation are renamed 【未更新】<name>: kept
+    (nothing the office had is lost), but no longer under the name of a current document, in
+    build/ or wherever a copy is sent. Returns every such file of the failed documents."""
+    failed = {str(document.path) for document in report.invalid}
+    stale: dict[str, list[Path]] = {}
+    for key, entry in list(manifest.items()):
+        if entry.get("source") not in failed:
+            continue
+        if not entry.get("stale"):
+            current = out / key
+            marked = current.with_name(STALE + current.name)
+            try:
+                os.replace(current, marked)  # over an older 【未更新】 copy: this one is newer
+            except FileNotFoundError:
+                del manifest[key]
+                continue
+            except OSError as exc:
+                report.failed[current] = f"无法标为{STALE}：{os_problem(exc)}（文档未通过校验，此文件是上次生成的）"
+                continue
+            del manifest[key]
+            key = _key(marked, out)
+            manifest[key] = {"source": entry["source"], "stale": True}
+        if (out / key).exists():
+            stale.setdefault(entry["source"], []).append(out / key)
+        else:  # deleted by hand
+            del manifest[key]
+    return stale
+
+
+def _drop_stale_copy(output: Path, manifest: dict[str, dict], out: Path) -> None:
+    """Once an output is written again, its 【未更新】 copy has served its turn."""
+    key = _key(output.with_name(STALE + output.name), out)
+    if manifest.get(key, {}).get("stale"):
+        with contextlib.suppress(FileNotFoundError):
+            (out / key).unlink()
+        del manifest[key]
 
 
 def _write_manifest(out: Path, manifest: dict[str, dict]) -> None:

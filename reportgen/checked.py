@@ -25,13 +25,14 @@ from .content import (
     department_file,
     discover,
     display_path,
+    leads_outside,
     settings_file,
     sibling_file,
 )
 from .findings import Finding, Position, Severity
-from .source import MAX_BYTES
+from .source import MAX_BYTES, content_digest
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass
@@ -45,6 +46,10 @@ class CheckedDocument:
     year: int | None
     findings: list[Finding]
     inputs: dict[str, Path] = field(default_factory=dict)  # "department", "settings", "sibling" that exist
+    name_at: Position | None = None  # where 部门名称 is written (it names the outputs)
+    # What each file says ("document" and the roles of `inputs`), not how it is laid out: a render
+    # is decided by these (source.content_digest), so a comment alone rebuilds nothing.
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,7 +85,9 @@ def check_all(paths: Iterable[Path], cache_file: Path | None = None) -> Checks:
     run = _Run(previous)
     discovered = discover(paths)
     documents = [run.document(p) for p in discovered if p.name in DOCUMENT_FILES]
-    side_files = {p.resolve() for p in discovered if p.name in (DEPARTMENT_FILE, SETTINGS_FILE)}
+    # as documents name them (department_file): the folder resolved, not the file, so that a
+    # department.yaml linking out of the content folder is refused rather than followed
+    side_files = {p.parent.resolve() / p.name for p in discovered if p.name in (DEPARTMENT_FILE, SETTINGS_FILE)}
     for document in documents:
         side_files.update(p for role, p in document.inputs.items() if role != "sibling")
     file_findings = [f for path in sorted(side_files) for f in run.side_file(path)]
@@ -95,6 +102,7 @@ class _Run:
         self.used: dict[str, dict] = {}
         self._loader = None
         self._hashes: dict[Path, bytes | None] = {}  # a department.yaml serves several documents
+        self._contents: dict[Path, str] = {}
 
     @property
     def loader(self):  # imported on the first miss only: the models take 0.4 s to import
@@ -105,24 +113,42 @@ class _Run:
         return self._loader
 
     def document(self, path: Path) -> CheckedDocument:
+        if leads_outside(path):  # refused, and nothing beside it looked at
+            refused = self.loader.load_document(path)
+            return CheckedDocument(path, path.name.removesuffix(".yaml"), False, None, None, refused.findings)
         candidates = {"department": department_file(path), "settings": settings_file(path),
                       "sibling": sibling_file(path)}
-        inputs = {role: p for role, p in candidates.items() if p.exists()}
+        # what leads out of the content folder is no input: refused (E802), never read for a render
+        inputs = {role: p for role, p in candidates.items() if p.exists() and not leads_outside(p)}
         kind = path.name.removesuffix(".yaml")
         key = self._digest(path, *inputs.values())
         with contextlib.suppress(*_MALFORMED):
             entry = self.previous[key]  # type: ignore[index]
             checked = CheckedDocument(path, kind, bool(entry["ok"]), entry["department"], entry["year"],
-                                      [_finding(f) for f in entry["findings"]], inputs)
+                                      [_finding(f) for f in entry["findings"]], inputs,
+                                      Position(*entry["name_at"]) if entry["name_at"] else None,
+                                      dict(entry["digests"]))
             self._remember(key, entry)
             return checked
         document = self.loader.load_document(path)
         model = document.model
+        name_at = document.source.position(("部门名称",)) if model else None
+        digests = {role: self._content(p) for role, p in {"document": path, **inputs}.items()}
         checked = CheckedDocument(path, kind, document.ok, model.department if model else None,
-                                  model.year if model else None, document.findings, inputs)
+                                  model.year if model else None, document.findings, inputs, name_at, digests)
         self._remember(key, {"ok": checked.ok, "department": checked.department, "year": checked.year,
-                             "findings": [_finding_data(f) for f in checked.findings]})
+                             "findings": [_finding_data(f) for f in checked.findings],
+                             "name_at": [name_at.line, name_at.col] if name_at else None, "digests": digests})
         return checked
+
+    def _content(self, path: Path) -> str:
+        """What a file says (computed once per run: a department.yaml serves several documents)."""
+        if path not in self._contents:
+            try:
+                self._contents[path] = content_digest(path.read_bytes())
+            except OSError:
+                self._contents[path] = "-"
+        return self._contents[path]
 
     def side_file(self, path: Path) -> list[Finding]:
         """department.yaml and settings.yaml are checked on their own too."""
@@ -161,9 +187,10 @@ _MALFORMED = (KeyError, TypeError, ValueError)
 
 
 def _file_hash(path: Path) -> bytes | None:
-    """None for a file the loader refuses anyway: unreadable, or too large to be read at all."""
+    """None for a file the loader refuses anyway: unreadable, too large to be read at all, or
+    leading out of the content folder."""
     try:
-        if path.stat().st_size > MAX_BYTES:
+        if path.stat().st_size > MAX_BYTES or leads_outside(path):
             return None
         return hashlib.sha256(path.read_bytes()).digest()
     except OSError:

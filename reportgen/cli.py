@@ -8,7 +8,10 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_text import Group, install
 from .findings import summary, to_json
+
+install()  # click's own messages in Chinese, before the options below are declared
 
 CONTENT = Path("content")
 SCHEMAS = Path("schemas")
@@ -17,7 +20,7 @@ INTERRUPTED = "已中断：已完成的输出均已保存，未完成的没有�
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+@click.group("reportgen", cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="reportgen %(version)s")
 def main() -> None:
     """reportgen：由 YAML 数据生成部门整体预算绩效目标申报表与绩效自评报告。"""
@@ -54,7 +57,7 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), metavar="文件夹",
               show_default=True, help="JSON Schema 输出文件夹。")
 def schema(out: Path) -> None:
     """生成内容文件的 JSON Schema，供编辑器补全和检查键名。"""
@@ -67,8 +70,8 @@ def schema(out: Path) -> None:
 @main.command()
 @click.argument("department")
 @click.argument("year", type=click.IntRange(2000, 2100))
-@click.option("--name", help="新建部门时的部门全称，写入 department.yaml 的“部门名称”。")
-@click.option("--content", type=click.Path(file_okay=False, path_type=Path), default=CONTENT,
+@click.option("--name", metavar="名称", help="新建部门时的部门全称，写入 department.yaml 的“部门名称”。")
+@click.option("--content", type=click.Path(file_okay=False, path_type=Path), default=CONTENT, metavar="文件夹",
               show_default=True, help="内容文件夹。")
 def new(department: str, year: int, name: str | None, content: Path) -> None:
     """新建 DEPARTMENT 部门 YEAR 年度的内容文件。
@@ -96,7 +99,7 @@ def new(department: str, year: int, name: str | None, content: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--to", "fmt", type=click.Choice(OUTPUT_FORMATS), required=True,
               help="输出格式：html、pdf、docx，或 xlsx（申报表的绩效指标表、自评报告的自评表）。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="输出文件（默认与内容文件同名，换扩展名，写在当前文件夹）。")
 def render(file: Path, fmt: str, output: Path | None) -> None:
     """生成单个文档（html、pdf、docx 或 xlsx）。文档有错误时不生成，并列出错误。"""
@@ -113,6 +116,8 @@ def render(file: Path, fmt: str, output: Path | None) -> None:
         click.echo(f"未生成：{summary(document.findings)}", err=True)
         sys.exit(1)
     target = output or Path(file.stem).with_suffix(SUFFIX[fmt])
+    if target.resolve() in {path.resolve() for path in document.input_paths}:
+        raise click.UsageError(f"输出文件 {target} 是本文档的内容文件，不能用生成的文书覆盖；请用 -o 另指一个文件")
     try:
         data = render_document(document, fmt)
         write_atomic(target, data)
@@ -132,10 +137,10 @@ def render(file: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行进程数（默认每个 CPU 核一个）。")
-@click.option("--to", "formats", default=",".join(OUTPUT_FORMATS), show_default=True,
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="个数", help="并行进程数（默认每个 CPU 核一个）。")
+@click.option("--to", "formats", default=",".join(OUTPUT_FORMATS), show_default=True, metavar="格式",
               help="要生成的格式，逗号分隔。")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), metavar="文件夹",
               show_default=True, help="输出文件夹。")
 @click.option("--force", is_flag=True, help="忽略清单，全部重新生成。")
 @click.option("--executor", metavar="dask://主机:端口", help="把任务交给已有的 Dask 集群执行。")
@@ -180,6 +185,8 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
         click.echo(f"另有 {warnings} 个警告，见 {out / 'index.html'}，或运行 reportgen validate 逐条查看", err=True)
     for document in report.invalid:
         click.echo(f"未生成 {document.path}：{summary(document.findings)}", err=True)
+        for stale in report.stale.get(str(document.path), []):
+            click.echo(f"  上次生成的输出已改名为 {stale}，以免被当作当前的文书", err=True)
     for output, message in report.failed.items():
         click.echo(f"生成失败 {output}：{message}", err=True)
     for removed in report.removed:
@@ -199,12 +206,15 @@ def _ignore_further_interrupts() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
               help="监听地址。默认只有本机能访问；改为 0.0.0.0 会让同一网络中的其他电脑也能看到草稿。")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="端口",
               help="端口（0 表示任选一个空闲端口）。")
+@click.option("--allow-host", "allow", multiple=True, metavar="名称",
+              help="监听本机以外的地址时，允许用这个名称（如本机的局域网名称或 IP）打开预览；可重复。"
+                   "其他名称的请求一律拒绝，以防其他网站借用指向本机的名称读取草稿。")
 @click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开目录页。")
-def serve(host: str, port: int, open_browser: bool) -> None:
+def serve(host: str, port: int, allow: tuple[str, ...], open_browser: bool) -> None:
     """在浏览器中预览 content/ 下的文档草稿。
 
     保存 YAML 或模板后，打开的页面自动更新；有错误时页面直接显示出错的行。每份文档可下载 PDF 和 Word。
@@ -216,7 +226,7 @@ def serve(host: str, port: int, open_browser: bool) -> None:
     if not CONTENT.is_dir():
         raise click.UsageError(f"当前文件夹下没有 {CONTENT}/ 文件夹，请在项目根目录运行")
     try:
-        run_preview(CONTENT, host=host, port=port, open_browser=open_browser, log=click.echo)
+        run_preview(CONTENT, host=host, port=port, allow=allow, open_browser=open_browser, log=click.echo)
     except OSError as exc:
         click.echo(f"无法在 {host}:{port} 启动预览：{_bind_problem(exc, port)}", err=True)
         sys.exit(1)

@@ -15,6 +15,7 @@ from .content import (
     department_file,
     discover,
     display_path,
+    leads_outside,
     settings_file,
     sibling_file,
 )
@@ -71,6 +72,12 @@ class Document:
         return load_preset(self.scoring_settings.taxonomy)
 
     @property
+    def input_paths(self) -> list[Path]:
+        """The content files it is made from: itself, department.yaml, settings.yaml, its sibling."""
+        parts = (self.department, self.settings, self.sibling)
+        return [self.path, *(part.path for part in parts if part is not None)]
+
+    @property
     def kind(self) -> str:
         return self.path.name.removesuffix(".yaml")
 
@@ -102,7 +109,7 @@ class Loader:
     def load_department(self, path: Path) -> LoadedDepartment:
         resolved = path.resolve()
         if self.departments.get(resolved) is None:
-            self.departments[resolved] = _department(path, load_file(path, display_path(path)))
+            self.departments[resolved] = _department(path, load_content_file(path))
         return self.departments[resolved]  # type: ignore[return-value]
 
     def settings_for(self, document_path: Path) -> LoadedSettings | None:
@@ -114,19 +121,21 @@ class Loader:
     def load_settings(self, path: Path) -> LoadedSettings:
         resolved = path.resolve()
         if self.settings.get(resolved) is None:
-            source = load_file(path, display_path(path))
+            source = load_content_file(path)
             self.settings[resolved] = LoadedSettings(path, source, parse_model(source, Settings))
         return self.settings[resolved]  # type: ignore[return-value]
 
     def sibling_for(self, document_path: Path) -> Sibling | None:
         candidate = sibling_file(document_path)
         if candidate not in self.siblings:
-            self.siblings[candidate] = _sibling(candidate, load_file(candidate, display_path(candidate))) \
+            self.siblings[candidate] = _sibling(candidate, load_content_file(candidate)) \
                 if candidate.exists() else None
         return self.siblings[candidate]
 
     def load_document(self, path: Path) -> Document:
-        source = load_file(path, display_path(path))
+        source = load_content_file(path)
+        if not source.ok and source.findings[0].code == LEADS_OUTSIDE:
+            return Document(path, source, None, None)  # nothing beside it is read either
         return self._document(path, source, self.department_for(path), self.settings_for(path),
                               self.sibling_for(path))
 
@@ -166,6 +175,22 @@ class Loader:
             _link(ctx, document, sibling)
             document.check_findings = run_checks(ctx)
         return document
+
+
+LEADS_OUTSIDE = "E802"
+
+
+def load_content_file(path: Path) -> Source:
+    """A content file, unless a symbolic link takes it out of its content folder: what lies
+    elsewhere (another department's file, a file of the system) is not read."""
+    target = leads_outside(path)
+    if target is None:
+        return load_file(path, display_path(path))
+    source = Source(file=display_path(path))
+    source.findings.append(source.finding(
+        LEADS_OUTSIDE, f"这个文件是指向内容文件夹以外的符号链接（实际位置：{display_path(target)}），已拒绝读取；"
+                       "请把文件本身复制到内容文件夹中"))
+    return source
 
 
 Related = tuple[tuple[str, str, bytes], ...]  # (role, path, text): "settings" or "sibling"

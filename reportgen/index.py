@@ -43,7 +43,10 @@ def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: Bu
             "findings": [f.format() for f in document.findings],
             "errors": failed,
             "links": [{"fmt": j.fmt.upper(), "href": quote(j.output.relative_to(out).as_posix())}
-                      for j in jobs if j.output.exists()],
+                      for j in jobs if j.output.exists()]
+                     + [{"fmt": f"{path.suffix[1:].upper()}（未更新）",
+                         "href": quote(path.relative_to(out).as_posix())}
+                        for path in report.stale.get(str(document.path), [])],
         })
     html = environment().get_template("index.html").render(rows=rows, summary=report.summary())
     write_atomic(out / "index.html", html.encode("utf-8"))

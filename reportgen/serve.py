@@ -37,7 +37,15 @@ from jinja2 import (
 )
 from markupsafe import escape
 
-from .documents import DEPARTMENT_FILE, DOCUMENT_KINDS, Document, Loader, discover, display_path
+from .documents import (
+    DEPARTMENT_FILE,
+    DOCUMENT_KINDS,
+    Document,
+    Loader,
+    discover,
+    display_path,
+    load_content_file,
+)
 from .findings import Finding, format_path, summary
 from .render.html import TEMPLATES, document_context, render_html
 from .source import Source
@@ -221,12 +229,8 @@ def finding_problems(document: Document, findings: list[Finding]) -> list[Proble
 
 
 def _read_yaml(path: Path) -> str:
-    if path.suffix not in (".yaml", ".yml"):
-        return ""
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
+    """As the loader reads it (any encoding it reads; nothing through a link out of content/)."""
+    return load_content_file(path).text if path.suffix in (".yaml", ".yml") else ""
 
 
 def problems_html(title: str, lead: str, problems: list[Problem], *, key: str | None = None,
@@ -308,17 +312,13 @@ class Site:
         self.render_lock = threading.Lock()  # one download at a time: WeasyPrint is not thread-safe
 
     def discover(self) -> dict[str, Path]:
-        """Documents under content/, by their path there; files leading out of it are left out."""
+        """Documents under content/, by their path there. One leading out of content/ through a
+        symbolic link is listed with its error (E802): the loader reads nothing out there."""
         found = {}
         for path in discover([self.content]):
-            if path.name in DOCUMENT_KINDS and self._inside(path):
+            if path.name in DOCUMENT_KINDS:
                 found[path.relative_to(self.content).as_posix()] = path
         return found
-
-    def _inside(self, path: Path) -> bool:
-        department = path.resolve().parent.parent / DEPARTMENT_FILE
-        return path.resolve().is_relative_to(self.root) and (
-            not department.exists() or department.resolve().is_relative_to(self.root))
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> Rebuild:
         """Re-render the documents `changed` touches (all when None), then swap them in."""
@@ -457,11 +457,11 @@ def content_disposition(name: str, fallback: str) -> str:
 class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, site: Site, host: str, port: int) -> None:
+    def __init__(self, site: Site, host: str, port: int, allow: Iterable[str] = ()) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), PreviewHandler)
         self.site = site
-        self.hosts = allowed_hosts(host, self.server_address[1])
+        self.hosts = allowed_hosts(host, allow)
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A page reloaded or closed mid-answer is routine: no traceback for that."""
@@ -478,14 +478,42 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         return f"http://{host}:{self.server_address[1]}/"
 
 
-def allowed_hosts(host: str, port: int) -> frozenset[str] | None:
-    """Host headers accepted on a loopback address (a guard against DNS rebinding); None: any."""
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        return None
-    names = {f"{name}:{port}" for name in LOOPBACK}
-    if port == 80:
-        names |= set(LOOPBACK)
+def allowed_hosts(host: str, allow: Iterable[str] = ()) -> frozenset[str]:
+    """Host names a request may be addressed to: a guard against DNS rebinding, where a page of
+    any web site makes the browser send its requests here under that site's name. The names
+    given with --allow-host; the loopback names when the server listens on loopback (a wildcard
+    address listens there too, and the URL printed at start is 127.0.0.1); the address given to
+    --host itself. An address typed as digits is never a rebinding name."""
+    names = {host_name(name) for name in allow}
+    if host in LOOPBACK_ADDRESSES or host in WILDCARD_ADDRESSES:
+        names |= {host_name(name) for name in LOOPBACK}
+    if host not in WILDCARD_ADDRESSES:
+        names.add(host_name(host if ":" not in host else f"[{host}]"))
     return frozenset(names)
+
+
+LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")
+
+
+def host_name(header: str) -> str:
+    """The name of a Host header or of an --allow-host value, without its port: `[::1]:8000` →
+    `[::1]`, `Preview.LAN.:80` → `preview.lan`."""
+    name = header.strip().lower()
+    if name.startswith("["):
+        return name[: name.find("]") + 1] if "]" in name else name
+    before, colon, port = name.rpartition(":")
+    if colon and port.isdigit() and ":" not in before:
+        name = before
+    return name.rstrip(".")
+
+
+def refused_host_html(header: str, allowed: frozenset[str]) -> bytes:
+    """The page shown for a request under a name the preview does not serve."""
+    names = "、".join(sorted(allowed)) or "（无）"
+    shown = host_name(header) or "（空）"
+    html = pages().get_template("refused.html").render(host=shown, names=names)
+    return html.encode("utf-8")
 
 
 class PreviewHandler(http.server.BaseHTTPRequestHandler):
@@ -512,8 +540,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         hosts = self.server.hosts
-        if hosts is not None and self.headers.get("Host", "") not in hosts:
-            self._send(403, "禁止访问：请用 127.0.0.1 或 localhost 打开预览。\n".encode(), TEXT)
+        header = self.headers.get("Host", "")
+        if host_name(header) not in hosts:
+            self._send(403, refused_host_html(header, hosts), HTML)
             return
         route = urlsplit(self.path).path
         site = self.server.site
@@ -670,10 +699,10 @@ class Preview:
     """The site, its watcher and its HTTP server, started and stopped together."""
 
     def __init__(self, content: Path, *, templates: Path = TEMPLATES, host: str = "127.0.0.1",
-                 port: int = 8000, log: Log = print) -> None:
+                 port: int = 8000, allow: Iterable[str] = (), log: Log = print) -> None:
         self.site = Site(content, templates)
         self.first = self.site.rebuild()
-        self.server = PreviewServer(self.site, host, port)
+        self.server = PreviewServer(self.site, host, port, allow)
         self.watcher = Watcher(self.site, log)
         self.thread: threading.Thread | None = None
 
@@ -699,16 +728,17 @@ class Preview:
         self.watcher.join(timeout=5)
 
 
-def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-          templates: Path = TEMPLATES, log: Log = print) -> None:
+def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, allow: Iterable[str] = (),
+          open_browser: bool = False, templates: Path = TEMPLATES, log: Log = print) -> None:
     """Preview until interrupted (Ctrl+C)."""
-    preview = Preview(content, templates=templates, host=host, port=port, log=log)
+    preview = Preview(content, templates=templates, host=host, port=port, allow=allow, log=log)
     preview.start()
     _, entries = preview.site.snapshot()
     errors = sum(e.errors for e in entries)
     log(f"预览地址：{preview.url}（{len(entries)} 份文档" + (f"，{errors} 个错误" if errors else "") + "）")
-    if allowed_hosts(host, port) is None:
-        log(f"注意：正在监听 {host}，同一网络中的其他电脑也能看到这些草稿。")
+    if host not in LOOPBACK_ADDRESSES:
+        log(f"注意：正在监听 {host}，同一网络中的其他电脑也能看到这些草稿；"
+            f"只接受用这些名称打开的页面：{'、'.join(sorted(preview.server.hosts))}（可用 --allow-host 增加）。")
     log("保存内容文件或模板后，页面会自动更新。按 Ctrl+C 停止。")
     if open_browser:
         webbrowser.open(preview.url)

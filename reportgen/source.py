@@ -8,6 +8,8 @@ cannot happen.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -183,6 +185,44 @@ def _compose_with(loader_class: type, text: str) -> yaml.Node | None:
         loader.dispose()
 
 
+def content_digest(raw: bytes) -> str:
+    """A digest of what a YAML file says rather than of how it is laid out: comments, blank lines,
+    and indentation or line breaks that keep the structure leave it unchanged. A render depends on
+    nothing else (line numbers only locate findings, and a file with errors is not rendered). A
+    file that does not decode or parse is digested by its bytes."""
+    digest = hashlib.sha256()
+    text = _decode(raw, Source(file=""))
+    try:
+        if text is None:
+            raise yaml.YAMLError
+        for event in _events(text):
+            value = getattr(event, "value", None)
+            # Quoting matters only where a plain scalar would be read as something else (_scalar).
+            plain = isinstance(event, yaml.ScalarEvent) and not event.style and value in _RESOLVED_WORDS
+            digest.update(repr((type(event).__name__, getattr(event, "anchor", None), getattr(event, "tag", None),
+                                value, plain)).encode())
+    except yaml.YAMLError:
+        return "bytes:" + hashlib.sha256(raw).hexdigest()
+    return "content:" + digest.hexdigest()
+
+
+_RESOLVED_WORDS = _NULLS | set(_BOOLS) | _YAML11_BOOLS
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    if CParser is None:
+        yield from yaml.parse(text, Loader=yaml.SafeLoader)
+        return
+    parser = CParser(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            yield event
+            if isinstance(event, yaml.StreamEndEvent):
+                return
+    finally:
+        parser.dispose()
+
+
 def load_file(path: FsPath | str, display: str | None = None) -> Source:
     path = FsPath(path)
     name = display or str(path)
@@ -192,9 +232,21 @@ def load_file(path: FsPath | str, display: str | None = None) -> Source:
             size = os.fstat(handle.fileno()).st_size if len(raw) > MAX_BYTES else len(raw)
     except OSError as exc:
         source = Source(file=name)
-        source.findings.append(source.finding("E100", f"无法读取文件：{exc.strerror or exc}"))
+        source.findings.append(source.finding("E100", f"无法读取文件：{read_problem(exc)}"))
         return source
     return load_bytes(raw, name, size)
+
+
+_READ_PROBLEMS = {
+    errno.ENOENT: "文件不存在（符号链接指向的文件已被删除或移走？）", errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限", errno.EISDIR: "这是文件夹，不是文件", errno.ELOOP: "符号链接形成了循环",
+    errno.EIO: "磁盘读写出错", errno.ENAMETOOLONG: "文件名过长",
+}
+
+
+def read_problem(exc: OSError) -> str:
+    """Why a file could not be read, in words a staff member understands."""
+    return _READ_PROBLEMS.get(exc.errno or 0) or str(exc.strerror or exc)
 
 
 def load_bytes(raw: bytes, file: str, size: int | None = None) -> Source:
@@ -256,8 +308,17 @@ def _reader_error(text: str, exc: yaml.reader.ReaderError, file: str) -> Finding
     )
 
 
+# Byte order marks, longest first (UTF-32 LE begins as UTF-16 LE does): what Windows Notepad and
+# some editors write ("Unicode" in Notepad's save dialog is UTF-16 LE with its mark).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def _decode(raw: bytes, source: Source) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    if encoding not in (None, "utf-8-sig"):
+        return _decode_marked(raw, encoding, source)  # type: ignore[arg-type]
+    if encoding:
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
@@ -277,6 +338,23 @@ def _decode(raw: bytes, source: Source) -> str | None:
         return None
 
 
+def _decode_marked(raw: bytes, encoding: str, source: Source) -> str | None:
+    """A UTF-16 or UTF-32 text, by its byte order mark (the codec reads the mark and drops it)."""
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode(encoding, errors="replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        name = encoding.upper()
+        source.findings.append(Finding(
+            source.file, Position(line, col), Severity.ERROR, "E101",
+            f"文件以 {name} 的字节顺序标记开头，但此处不是有效的 {name} 编码（文件被截断或混入了其他编码的内容？）。"
+            "请用 UTF-8 另存：VS Code 点右下角编码→“通过编码保存”→UTF-8；记事本“另存为”时编码选 UTF-8",
+        ))
+        return None
+
+
 _YAML_PROBLEMS = {
     "found character '\\t' that cannot start any token": "制表符不能用于缩进，请改用空格",
     "mapping values are not allowed here": "此处不能出现“:”（冒号后需加空格，或把整段文字加引号）",
@@ -285,6 +363,25 @@ _YAML_PROBLEMS = {
     "expected <block end>, but found": "缩进不一致",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
     "found unacceptable character": "含有不允许的控制字符",
+    "but found another document": "一个文件只能有一份内容：此处的“---”开始了第二份，请删除多余的“---”及其后的内容",
+    "found unexpected document separator": "文字中出现了“---”或“...”（文件分隔符），请把这段文字加引号",
+    "sequence entries are not allowed here": "此处不能出现列表项“- ”（缩进不对？）",
+    "mapping keys are not allowed here": "此处不能出现“? ”（键的写法有误）",
+    "found character": "此处的字符不能作为值的开头（以 @、` 等开头的文字请加引号）",
+    "expected ' ', but found": "符号后需加空格",
+    "expected a comment or a line break, but found": "引号或块标记之后只能是注释或换行",
+    "found unknown escape character": "双引号中的“\\”转义写错了（要写反斜杠本身请写“\\\\”，或改用单引号）",
+    "expected escape sequence of": "双引号中的 \\x、\\u、\\U 转义位数不对",
+    "expected the node content, but found": "此处缺少值",
+    "expected ',' or ']', but got": "方括号列表 [ … ] 中缺少“,”或“]”",
+    "expected ',' or '}', but got": "花括号 { … } 中缺少“,”或“}”",
+    "invalid indentation or unclosed '[' or '{'": "缩进不对，或方括号、花括号未闭合",
+    "expected alphabetic or numeric character, but found": "锚点、别名或标签的名称只能由字母和数字组成",
+    "found duplicate anchor": "锚点名称重复",
+    "second occurrence": "锚点名称重复",
+    "expected chomping or indentation indicators, but found": "“|”或“>”之后的写法有误",
+    "expected indentation indicator in the range 1-9, but found 0": "“|”或“>”之后的缩进数字应为 1–9",
+    "expected '<document start>', but found": "文件开头的指令（%）之后缺少“---”",
 }
 
 
@@ -292,7 +389,7 @@ def _translate_yaml_problem(problem: str) -> str:
     for english, chinese in _YAML_PROBLEMS.items():
         if problem.startswith(english):
             return f"{chinese}（{problem}）"
-    return problem
+    return f"写法有误（{problem}）"
 
 
 class _Walker:

@@ -29,6 +29,7 @@ runtime_packages=(
 test_packages=(
     poppler-utils
     libreoffice-writer-nogui
+    libreoffice-calc-nogui
     chromium
     chromium-driver
 )

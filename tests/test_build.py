@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +15,8 @@ from reportgen import build as build_module
 from reportgen import checked
 from reportgen.build import MANIFEST, BuildLocked, build, build_lock
 from reportgen.cli import main
+from reportgen.findings import Position
+from reportgen.source import content_digest
 
 PANYU = "广州市番禺区融媒体中心"
 LIWAN = "中国共产党广州市荔湾区委员会宣传部"
@@ -110,16 +114,21 @@ def test_broken_document_is_reported_and_the_rest_built(project):
     before = good.read_bytes()
     path = project / "content/liwan-publicity-department/2024/declaration.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("基本支出:", "基本支岀:"), encoding="utf-8")
-    (project / "content/panyu-media-center/2023/declaration.yaml").write_text(
-        (project / "content/panyu-media-center/2023/declaration.yaml").read_text(encoding="utf-8") + "\n",
-        encoding="utf-8")
+    panyu = project / "content/panyu-media-center/2023/declaration.yaml"
+    panyu.write_text(panyu.read_text(encoding="utf-8").replace("6000万元以上", "6001万元以上"), encoding="utf-8")
     report = run_build(project)
     assert not report.ok
     assert [d.path.name for d in report.invalid] == ["declaration.yaml"]
     assert names(report.built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html",
                                    f"{PANYU}/2023年部门整体预算绩效目标申报表.docx"}
-    assert good.read_bytes() == before  # the last good output is kept
-    assert "校验未通过" in (project / "build" / "index.html").read_text(encoding="utf-8")
+    stale = good.with_name("【未更新】" + good.name)
+    assert not good.exists() and stale.read_bytes() == before  # the last good output is kept, marked
+    assert names(report.stale[str(path)]) == {f"{LIWAN}/【未更新】2024年部门整体预算绩效目标申报表.html",
+                                              f"{LIWAN}/【未更新】2024年部门整体预算绩效目标申报表.docx"}
+    index = _unquote((project / "build" / "index.html").read_text(encoding="utf-8"))
+    assert "校验未通过" in index and "【未更新】2024年部门整体预算绩效目标申报表.html" in index
+    assert "HTML（未更新）" in index
+    assert "2 个旧输出标为【未更新】" in report.summary()
 
 
 def test_failure_mid_write_keeps_the_old_file(project, monkeypatch):
@@ -234,3 +243,227 @@ def test_outputs_get_the_usual_permissions(project, monkeypatch):
     run_build(project)
     modes = {p.stat().st_mode & 0o777 for p in (project / "build").rglob("*") if p.is_file()}
     assert modes == {0o644}
+
+
+# --- every output planned: no document overwrites another, nothing leads out --------------------
+
+def test_a_copied_department_folder_writes_neither_document(project):
+    run_build(project)
+    first = project / "build" / LIWAN / "2024年部门整体预算绩效目标申报表.html"
+    before = first.read_bytes()
+    shutil.copytree(project / "content/liwan-publicity-department", project / "content/liwan-copy")
+    copy = project / "content/liwan-copy/2024/declaration.yaml"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("显著提升", "明显提升"), encoding="utf-8")
+    for _ in range(2):  # the same verdict every time: no alternating winner
+        report = run_build(project)
+        conflicts = [f for f in report.findings if f.code == "E801"]
+        assert sorted(Path(f.file).parent.parent.name for f in conflicts) == ["liwan-copy", "liwan-publicity-department"]
+        for finding in conflicts:
+            assert finding.path == ("部门名称",) and finding.position.line == 2  # 部门名称 is line 2
+            other = "liwan-copy" if "liwan-publicity" in finding.file else "liwan-publicity-department"
+            assert f"content/{other}/2024/declaration.yaml:2" in finding.message
+            assert "两份都不生成" in finding.message
+        assert {d.path.parent.parent.name for d in report.invalid} == {"liwan-copy", "liwan-publicity-department"}
+        assert not any(LIWAN in str(p) for p in report.built)
+        assert "明显提升".encode() not in b"".join(p.read_bytes() for p in (project / "build").rglob("*.html"))
+    kept = [p for p in (project / "build" / LIWAN).iterdir() if p.suffix == ".html"]
+    assert [p.name for p in kept] == [f"【未更新】{first.name}"]  # the earlier output is kept, marked
+    assert [p.read_bytes() for p in kept] == [before]
+    shutil.rmtree(project / "content/liwan-copy")
+    assert run_build(project).ok and first.read_bytes() == before
+    assert not kept[0].exists()
+
+
+def test_a_link_to_another_departments_file_is_a_conflict(project):
+    target = project / "content/liwan-publicity-department/2024/declaration.yaml"
+    (project / "content/other/2024").mkdir(parents=True)
+    shutil.copy(project / "content/liwan-publicity-department/department.yaml", project / "content/other")
+    (project / "content/other/2024/declaration.yaml").symlink_to(target)
+    report = run_build(project)
+    assert sorted(Path(f.file).parent.parent.name for f in report.findings if f.code == "E801") == [
+        "liwan-publicity-department", "other"]
+    assert not (project / "build" / LIWAN).exists()
+
+
+def test_a_link_out_of_the_content_folder_is_refused_and_not_read(project, tmp_path_factory, monkeypatch):
+    monkeypatch.chdir(project)
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    secret = (project / "content/liwan-publicity-department/2024/declaration.yaml").read_text(encoding="utf-8")
+    (elsewhere / "declaration.yaml").write_text(secret.replace("显著提升", "别处的秘密"), encoding="utf-8")
+    shutil.copytree(project / "content/liwan-publicity-department/2024", elsewhere / "2023")
+    linked = project / "content/liwan-publicity-department/2025"
+    linked.mkdir()
+    (linked / "declaration.yaml").symlink_to(elsewhere / "declaration.yaml")  # a file leading out
+    (project / "content/liwan-publicity-department/2023").symlink_to(elsewhere / "2023")  # a folder
+    report = run_build(project)
+    refused = {f.file: f for f in report.findings if f.code == "E802"}
+    assert set(refused) == {"content/liwan-publicity-department/2025/declaration.yaml",
+                            "content/liwan-publicity-department/2023/declaration.yaml"}
+    for finding in refused.values():
+        assert finding.is_error and finding.position == Position(1, 1) and "内容文件夹以外" in finding.message
+    assert not any("别处的秘密" in f.message for f in report.findings)
+    assert names(report.built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html",
+                                   f"{PANYU}/2023年部门整体预算绩效目标申报表.docx",
+                                   f"{PANYU}/2022年部门整体支出绩效自评报告.html",
+                                   f"{PANYU}/2022年部门整体支出绩效自评报告.docx",
+                                   f"{LIWAN}/2024年部门整体预算绩效目标申报表.html",
+                                   f"{LIWAN}/2024年部门整体预算绩效目标申报表.docx"}
+    result = CliRunner().invoke(main, ["validate", str(project / "content")])
+    assert result.exit_code == 1 and result.output.count("E802") == 2
+
+
+def test_a_department_yaml_linking_out_is_refused(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    department = project / "content/liwan-publicity-department/department.yaml"
+    shutil.move(department, elsewhere / "department.yaml")
+    department.symlink_to(elsewhere / "department.yaml")
+    report = run_build(project)
+    assert [Path(f.file).name for f in report.findings if f.code == "E802"] == ["department.yaml"]
+    assert [d.path.parent.parent.name for d in report.invalid] == ["liwan-publicity-department"]
+
+
+@pytest.mark.parametrize(("name", "folder"), [
+    pytest.param("../../逃逸", "．.／..／逃逸", id="parent-folders"),
+    pytest.param("/tmp/逃逸", "／tmp／逃逸", id="absolute"),
+    pytest.param(".隐藏", "．隐藏", id="hidden"),
+    pytest.param("甲\\乙", "甲＼乙", id="backslash"),
+])
+def test_a_department_name_is_one_folder_inside_the_output(project, name, folder):
+    for path in (project / "content/liwan-publicity-department").rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace(LIWAN, f'"{name}"'.replace("\\", "\\\\")),
+                        encoding="utf-8")
+    report = run_build(project)
+    assert report.ok, [f.format() for f in report.findings if f.is_error]
+    written = {p.relative_to(project / "build").parts[0] for p in report.built}
+    assert written == {PANYU, folder}
+    assert all(p.resolve().is_relative_to((project / "build").resolve()) for p in report.built)
+    assert sorted(p.name for p in project.iterdir()) == ["build", "content", "templates"]
+
+
+def test_a_name_too_long_for_a_folder_is_refused(project):
+    long_name = "广州市" * 30  # 270 bytes
+    for path in (project / "content/liwan-publicity-department").rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace(LIWAN, long_name), encoding="utf-8")
+    report = run_build(project)
+    [finding] = [f for f in report.findings if f.code == "E803"]
+    assert finding.position.line == 2 and "270 字节" in finding.message
+    assert [d.path.parent.parent.name for d in report.invalid] == ["liwan-publicity-department"]
+
+
+def test_render_never_writes_over_a_content_file(project, monkeypatch):
+    monkeypatch.chdir(project)
+    source = Path("content/liwan-publicity-department/2024/declaration.yaml")
+    before = source.read_bytes()
+    for target in (source, source.parent.parent / "department.yaml"):
+        result = CliRunner().invoke(main, ["render", str(source), "--to", "html", "-o", str(target)])
+        assert result.exit_code == 2 and "是本文档的内容文件" in result.output
+    assert source.read_bytes() == before
+
+
+# --- build hygiene: outputs never look more current than they are --------------------------------
+
+def test_outputs_of_a_failed_document_are_marked_until_it_builds_again(project, monkeypatch):
+    monkeypatch.chdir(project)
+    assert CliRunner().invoke(main, ["build", "--to", "html,docx", "-j", "1"]).exit_code == 0
+    path = project / "content/liwan-publicity-department/2024/declaration.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("年度: 2024", "年度: 2023"), encoding="utf-8")  # E402
+    result = CliRunner().invoke(main, ["build", "--to", "html,docx", "-j", "1"])
+    assert result.exit_code == 1
+    stale = sorted(p.name for p in (project / "build" / LIWAN).iterdir())
+    assert stale == ["【未更新】2024年部门整体预算绩效目标申报表.docx", "【未更新】2024年部门整体预算绩效目标申报表.html"]
+    assert "上次生成的输出已改名为" in result.output and result.output.count("【未更新】") >= 3
+    assert "2 个旧输出标为【未更新】" in result.output
+    again = CliRunner().invoke(main, ["build", "--to", "html"])  # still failing: still marked, still said
+    assert "2 个旧输出标为【未更新】" in again.output
+    path.write_text(good, encoding="utf-8")
+    report = run_build(project)
+    assert report.ok and sorted(p.name for p in (project / "build" / LIWAN).iterdir()) == [
+        "2024年部门整体预算绩效目标申报表.docx", "2024年部门整体预算绩效目标申报表.html"]
+    manifest = json.loads((project / "build" / MANIFEST).read_text(encoding="utf-8"))
+    assert not [key for key in manifest if "【未更新】" in key]
+
+
+def test_a_failed_write_of_the_mark_keeps_the_output_and_says_so(project, monkeypatch):
+    run_build(project)
+    path = project / "content/liwan-publicity-department/2024/declaration.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("年度: 2024", "年度: 2023"), encoding="utf-8")
+    real_replace = os.replace
+
+    def read_only(source, target):
+        if "【未更新】" in str(target):
+            raise OSError(30, "Read-only file system")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(build_module.os, "replace", read_only)
+    report = run_build(project)
+    messages = [m for o, m in report.failed.items() if LIWAN in str(o)]
+    assert len(messages) == 2 and all("无法标为【未更新】：所在磁盘为只读" in m for m in messages)
+
+
+def test_an_edited_comment_rebuilds_nothing_but_findings_follow_the_lines(project):
+    run_build(project)
+    path = project / "content/panyu-media-center/2022/self-evaluation.yaml"
+    before = [f for f in run_build(project).findings if f.file.endswith("2022/self-evaluation.yaml")]
+    text = path.read_text(encoding="utf-8")
+    path.write_text("# 2023-03 修订：补充说明\n\n" + text.replace("\n", "  # 注\n", 5), encoding="utf-8")
+    department = project / "content/panyu-media-center/department.yaml"
+    department.write_text("# 部门信息\n" + department.read_text(encoding="utf-8"), encoding="utf-8")
+    report = run_build(project)
+    assert report.built == [] and len(report.unchanged) == 6
+    after = [f for f in report.findings if f.file.endswith("2022/self-evaluation.yaml")]
+    assert [f.position.line for f in after] == [f.position.line + 2 for f in before] and before
+
+
+def test_a_change_of_what_a_file_says_rebuilds(project):
+    run_build(project)
+    path = project / "content/panyu-media-center/2023/declaration.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("年度指标值: 95%以上", "年度指标值: \"95%以上\"", 1), encoding="utf-8")
+    assert run_build(project).built == []  # the same text, quoted
+    assert content_digest(b"a: yes") != content_digest(b"a: 'yes'")  # here quoting changes the value
+    assert content_digest(b"a: ~") != content_digest(b"a: '~'") != content_digest(b"a: ''")
+    path.write_text(text.replace("年度指标值: 95%以上", "年度指标值: 96%以上", 1), encoding="utf-8")
+    assert names(run_build(project).built) == {f"{PANYU}/2023年部门整体预算绩效目标申报表.html",
+                                               f"{PANYU}/2023年部门整体预算绩效目标申报表.docx"}
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [
+    pytest.param("utf-16-le", b"\xff\xfe", id="utf-16-le"),
+    pytest.param("utf-16-be", b"\xfe\xff", id="utf-16-be"),
+    pytest.param("utf-8", b"\xef\xbb\xbf", id="utf-8-bom"),
+])
+def test_a_file_saved_with_a_byte_order_mark_builds_the_same(project, encoding, bom):
+    run_build(project)
+    output = project / "build" / LIWAN / "2024年部门整体预算绩效目标申报表.html"
+    before = output.read_bytes()
+    for path in (project / "content/liwan-publicity-department").rglob("*.yaml"):
+        path.write_bytes(bom + path.read_text(encoding="utf-8").encode(encoding))
+    report = run_build(project, force=True)
+    assert report.ok, [f.format() for f in report.findings if f.is_error]
+    assert output.read_bytes() == before
+
+
+def test_a_declaration_linking_out_gives_nothing_to_its_self_evaluation(project, tmp_path_factory):
+    """A self-evaluation takes targets from the declaration of its year: not from one elsewhere."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    year = project / "content/panyu-media-center/2022"
+    declaration = (project / "content/panyu-media-center/2023/declaration.yaml").read_text(encoding="utf-8")
+    (elsewhere / "declaration.yaml").write_text(
+        declaration.replace("年度: 2023", "年度: 2022").replace("95%以上", "OUTSIDE-MARKER"), encoding="utf-8")
+    (year / "declaration.yaml").symlink_to(elsewhere / "declaration.yaml")
+    report = run_build(project)
+    assert [f.file.split("/")[-2:] for f in report.findings if f.code == "E802"] == [["2022", "declaration.yaml"]]
+    assert not any(b"OUTSIDE-MARKER" in p.read_bytes() for p in report.built)
+    assert not any("OUTSIDE-MARKER" in f.message for f in report.findings)
+    checks = checked.check_all([project / "content"])
+    [job] = [p.job for p in build_module.plan(checks, project / "build", ("html",), project / "templates")
+             if p.document.path.parent == year]
+    assert [role for role, _, _ in job.related] == ["settings"]  # the render is handed nothing from out there
+
+
+def test_a_link_loop_in_the_content_folder_ends(project):
+    (project / "content/panyu-media-center/loop").symlink_to(project / "content", target_is_directory=True)
+    result = CliRunner().invoke(main, ["validate", str(project / "content")])
+    assert "E801" not in result.output and result.exit_code in (0, 1)
+    assert "已校验" in result.output

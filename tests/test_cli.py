@@ -191,3 +191,79 @@ def test_ctrl_c_during_render_keeps_the_previous_output(runner: CliRunner, monke
     result = invoke(runner, "render", "media/2024/declaration.yaml", "--to", "html", "-o", "out.html")
     assert result.exit_code == 130 and "已中断：没有写入 out.html（原有文件未改动）" in result.stderr
     assert Path("out.html").read_text(encoding="utf-8") == "earlier"
+
+
+# --- click's own messages ------------------------------------------------------------------------
+
+# English that click would print if its messages were not translated.
+CLICK_ENGLISH = re.compile(r"Usage|Error|Try |for help|No such|Missing|Invalid|Options|Commands|Show this|"
+                           r"is not|Got unexpected|requires|Did you mean|does not exist|DIRECTORY|TEXT|INTEGER")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    pytest.param(["--nope"], "错误：没有这个选项：--nope", id="no-such-option"),
+    pytest.param(["validate", "--strcit"], "是否应为 '--strict'", id="option-typo"),
+    pytest.param(["bild"], "没有这个命令：bild", id="no-such-command"),
+    pytest.param(["render"], "缺少参数 'FILE'", id="missing-argument"),
+    pytest.param(["render", "x.yaml", "--to"], "选项 --to 需要一个值", id="option-without-value"),
+    pytest.param(["validate", "missing.yaml"], "不存在", id="missing-path"),
+    pytest.param(["validate", "--format", "xml"], "'xml' 不是可用的值", id="bad-choice"),
+    pytest.param(["new", "x", "abc"], "'abc' 不是有效的数字", id="not-a-number"),
+    pytest.param(["new", "x", "1999"], "1999 不在范围", id="out-of-range"),
+    pytest.param(["build", "--to", "odt"], "--to 的值无效：未知格式：odt", id="bad-parameter"),
+    pytest.param(["schema", "extra"], "多出了参数（extra）", id="extra-argument"),
+])
+def test_usage_errors_are_chinese(runner: CliRunner, args: list[str], expected: str) -> None:
+    result = invoke(runner, *args)
+    assert result.exit_code == 2
+    assert expected in result.stderr, result.stderr
+    assert "错误：" in result.stderr
+    if args[-1] != "--to":  # (click gives no usage line for an option missing its value)
+        assert "用法： reportgen " in result.stderr and "查看帮助" in result.stderr
+    assert not CLICK_ENGLISH.search(result.stderr), result.stderr
+
+
+@pytest.mark.parametrize("command", _commands(main), ids=lambda c: " ".join(c) or "reportgen")
+def test_help_has_no_english_of_click(runner: CliRunner, command: list[str]) -> None:
+    result = invoke(runner, *command, "--help")
+    assert result.exit_code == 0
+    assert result.output.startswith("用法：") and "选项：" in result.output
+    assert "显示本帮助并退出。" in result.output
+    assert not CLICK_ENGLISH.search(result.output.replace("PATHS", "").replace("OPTIONS", "")), result.output
+
+
+def test_help_columns_align_by_display_width(runner: CliRunner) -> None:
+    lines = [line for line in invoke(runner, "serve", "--help").output.splitlines() if line.startswith("  --")]
+    from reportgen.cli_text import display_width
+
+    starts = {display_width(line[: re.search(r"\S  +\S", line).end() - 1]) for line in lines}
+    assert len(starts) == 1, lines  # every option's help starts in the same column
+
+
+def test_every_catalog_entry_is_a_message_of_click() -> None:
+    """An upgrade of click that rewords a message shows up here, not as English on a user's screen."""
+    import ast
+
+    from reportgen import cli_text
+
+    marked = set()
+    for module in cli_text.MODULES:
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "ngettext"):
+                marked.update(a.value for a in node.args if isinstance(a, ast.Constant))
+    marked.add("required")  # passed to _() through a variable
+    assert set(cli_text.CATALOG) <= marked, set(cli_text.CATALOG) - marked
+    reachable = {"Usage:", "Error: {message}", "Try '{command} {option}' for help.", "No such option {name!r}.",
+                 "Missing argument", "Show this message and exit.", "Invalid value for {param_hint}: {message}"}
+    assert reachable <= set(cli_text.CATALOG)
+
+
+def test_serve_passes_the_allowed_host_names(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    Path("content").mkdir()
+    calls = []
+    monkeypatch.setattr("reportgen.serve.serve", lambda content, **options: calls.append(options))
+    result = invoke(runner, "serve", "--host", "0.0.0.0", "--allow-host", "preview.lan",
+                    "--allow-host", "192.168.1.5")
+    assert result.exit_code == 0, result.output
+    assert calls[0]["allow"] == ("preview.lan", "192.168.1.5") and calls[0]["host"] == "0.0.0.0"

@@ -22,7 +22,17 @@ from click.testing import CliRunner
 from reportgen.cli import main
 from reportgen.documents import Loader
 from reportgen.render.html import render_html
-from reportgen.serve import CSP, Preview, Rebuild, Site, document_findings, rebuild_line, snippet
+from reportgen.serve import (
+    CSP,
+    Preview,
+    Rebuild,
+    Site,
+    allowed_hosts,
+    document_findings,
+    host_name,
+    rebuild_line,
+    snippet,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "panyu-media-center"
@@ -354,14 +364,20 @@ def test_paths_outside_the_documents_are_refused(preview: Preview, project: Path
     shutil.copytree(ROOT / "content" / SEED / "2023", other / "2023")
     shutil.copy(ROOT / "content" / SEED / "department.yaml", outside / "department.yaml")
     (other / "department.yaml").symlink_to(outside / "department.yaml")  # its department.yaml leads out
+    for path in (outside / "2021" / "declaration.yaml", outside / "department.yaml"):  # never to be shown
+        path.write_text(path.read_text(encoding="utf-8").replace("融媒体中心", "OUTSIDE-MARKER"), encoding="utf-8")
     preview.site.rebuild()
     index = request(preview, "/")[2].decode()
-    assert "2020" not in index and "2021" not in index and "other/" not in index
+    linked = [f"{SEED}/2020/declaration.yaml", f"{SEED}/2021/declaration.yaml", "other/2023/declaration.yaml"]
+    for key in linked:  # listed, with the error that says why, and nothing read out there
+        assert f"/preview/{quote(key)}" in index
+        status, _, body = request(preview, f"/preview/{quote(key)}")
+        assert status == 200 and "E802" in body.decode() and "内容文件夹以外" in body.decode()
+        assert b"OUTSIDE-MARKER" not in body
+        status, _, body = request(preview, f"/download/pdf/{quote(key)}")
+        assert status == 409 and b"OUTSIDE-MARKER" not in body
+    assert b"OUTSIDE-MARKER" not in request(preview, "/")[2]
     attempts = [
-        f"/preview/{SEED}/2020/declaration.yaml",
-        f"/preview/{SEED}/2021/declaration.yaml",
-        f"/download/pdf/{SEED}/2020/declaration.yaml",
-        "/preview/other/2023/declaration.yaml",
         "/preview/../outside/secret.yaml",
         f"/preview/{SEED}/../../outside/secret.yaml",
         "/preview/%2e%2e/outside/secret.yaml",
@@ -391,10 +407,48 @@ def test_paths_outside_the_documents_are_refused(preview: Preview, project: Path
 
 
 def test_other_host_names_are_refused(preview: Preview):
-    assert request(preview, "/", host="evil.example")[0] == 403
+    status, headers, body = request(preview, "/", host="evil.example")
+    assert status == 403 and headers["content-type"].startswith("text/html")
+    page = body.decode("utf-8")
+    assert "禁止访问" in page and "--allow-host evil.example" in page
     port = urlsplit(preview.url).port
     assert request(preview, "/", host=f"evil.example:{port}")[0] == 403
+    assert request(preview, "/", host="<script>x</script>")[2].count(b"<script>") == 0  # escaped
     assert request(preview, "/", host=f"localhost:{port}")[0] == 200
+    assert request(preview, "/", host=f"LOCALHOST:{port}")[0] == 200
+
+
+@pytest.mark.parametrize(("host", "allow", "served", "refused"), [
+    pytest.param("127.0.0.1", (), {"127.0.0.1:8000", "localhost", "[::1]:8000"}, {"evil.example", "preview.lan"},
+                 id="loopback"),
+    pytest.param("127.0.0.1", ("preview.lan",), {"preview.lan:8000", "localhost:8000"}, {"evil.example"},
+                 id="loopback-and-listed"),
+    pytest.param("0.0.0.0", ("preview.lan", "192.168.1.5:8000"),
+                 {"preview.lan", "Preview.LAN.:8000", "192.168.1.5:8000", "127.0.0.1:8000"},
+                 {"evil.example", "preview.lan.evil.example", "192.168.1.6:8000", ""}, id="wildcard"),
+    pytest.param("192.168.1.5", ("preview.lan",), {"preview.lan:8000", "192.168.1.5:8000"},
+                 {"localhost:8000", "127.0.0.1:8000", "evil.example"}, id="lan-address"),
+    pytest.param("192.168.1.5", (), {"192.168.1.5:8000"}, {"localhost:8000", "evil.example"}, id="lan-unlisted"),
+])
+def test_allowed_host_names(host, allow, served, refused):
+    hosts = allowed_hosts(host, allow)
+    assert all(host_name(name) in hosts for name in served), hosts
+    assert not any(host_name(name) in hosts for name in refused), hosts
+
+
+def test_wildcard_address_serves_only_the_listed_names(project: Path):
+    running = Preview(Path("content"), templates=project / "templates", host="0.0.0.0", port=0,
+                      allow=("preview.lan",), log=lambda line: None)
+    running.start(background=True)
+    try:
+        port = running.server.server_address[1]
+        assert request(running, "/", host=f"preview.lan:{port}")[0] == 200
+        assert request(running, "/", host=f"127.0.0.1:{port}")[0] == 200
+        status, _, body = request(running, "/", host=f"attacker.example:{port}")
+        assert status == 403 and "禁止访问" in body.decode("utf-8")
+        assert request(running, f"/download/pdf/{DECLARATION}", host="attacker.example")[0] == 403
+    finally:
+        running.close()
 
 
 def test_events_announce_versions(preview: Preview):

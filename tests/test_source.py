@@ -117,6 +117,9 @@ def test_control_character_is_removed_from_the_value() -> None:
 def test_unreadable_file(tmp_path) -> None:
     source = load_file(tmp_path / "missing.yaml", "missing.yaml")
     assert [(f.code, f.file) for f in source.findings] == [("E100", "missing.yaml")]
+    assert source.findings[0].message == "无法读取文件：文件不存在（符号链接指向的文件已被删除或移走？）"
+    (tmp_path / "folder.yaml").mkdir()
+    assert load_file(tmp_path / "folder.yaml").findings[0].message == "无法读取文件：这是文件夹，不是文件"
 
 
 def test_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,13 +178,38 @@ POSITIONS = [
 ]
 
 
+ENCODINGS = {  # as editors save a file: encoding, and the byte order mark written before it
+    "utf-8": ("utf-8", b""), "utf-8-bom": ("utf-8", b"\xef\xbb\xbf"),
+    "utf-16-le-bom": ("utf-16-le", b"\xff\xfe"), "utf-16-be-bom": ("utf-16-be", b"\xfe\xff"),
+}
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
-@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
+@pytest.mark.parametrize("encoding", ENCODINGS)
 @pytest.mark.parametrize(("path", "key", "position"), POSITIONS)
-def test_positions(path: tuple, key: bool, position: Position, newline: str, bom: bytes) -> None:
-    source = load_bytes(bom + POSITIONED.replace("\n", newline).encode(), "x.yaml")
+def test_positions(path: tuple, key: bool, position: Position, newline: str, encoding: str) -> None:
+    codec, bom = ENCODINGS[encoding]
+    source = load_bytes(bom + POSITIONED.replace("\n", newline).encode(codec), "x.yaml")
     assert source.findings == []
     assert source.position(path, key=key) == position
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_files_with_a_byte_order_mark_are_read(encoding: str) -> None:
+    codec, bom = ENCODINGS[encoding]
+    source = load_bytes(bom + "# 注释\n部门名称: 融媒体中心\n年度: yes\n".encode(codec), "x.yaml")
+    assert source.data == {"部门名称": "融媒体中心", "年度": "yes"}
+    assert [(f.code, f.position) for f in source.findings] == [("E104", Position(3, 5))]
+
+
+@pytest.mark.parametrize(("raw", "position"), [
+    pytest.param(b"\xff\xfe" + "a: 1\nb: 甲".encode("utf-16-le") + b"\x00", Position(2, 5), id="odd-length"),
+    pytest.param(b"\xfe\xff" + "a: 1\nb: ".encode("utf-16-be") + b"\xdc\x00" + "x".encode("utf-16-be"),
+                 Position(2, 4), id="lone-surrogate"),
+])
+def test_broken_utf16_is_located(raw: bytes, position: Position) -> None:
+    [finding] = load_bytes(raw, "x.yaml").findings
+    assert (finding.code, finding.position) == ("E101", position) and "UTF-16" in finding.message
 
 
 def test_crlf_error_position() -> None:

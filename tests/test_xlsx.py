@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import io
+import json
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
+from samples import DECLARATION, DEPARTMENT, DEPARTMENT_NAME, SELF_EVALUATION
 
 from reportgen import cli
-from reportgen.documents import Loader
-from reportgen.render import formats
+from reportgen.documents import Document, Loader
+from reportgen.render import formats, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 SELF = ROOT / "content/panyu-media-center/2022/self-evaluation.yaml"
@@ -123,3 +129,133 @@ def test_annex_number_formats_show_what_the_documents_print(project: Path, budge
     assert rate.number_format == rate_format
     html = formats.render_document(document, "html").decode()
     assert rate_text in html and f"{Decimal(budget):,}" in html
+
+
+# --- text is never a formula ---------------------------------------------------------------------
+
+SAMPLE_DEPARTMENT = Path("content/media/department.yaml")  # never read: texts are handed to the loader
+FORMULA_LIKE = ['HYPERLINK("http://example.com","点击")', "1+1", "SUM(A1:A9)", "cmd|' /C calc'!A0", "A1", ""]
+
+
+def scalar_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end offsets of every scalar value (not keys) of a YAML text."""
+    spans = []
+
+    def walk(node: yaml.Node) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            spans.append((node.start_mark.index, node.end_mark.index))
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item)
+        elif isinstance(node, yaml.MappingNode):
+            for _, value in node.value:
+                walk(value)
+
+    walk(yaml.compose(text))
+    return spans
+
+
+def with_value(text: str, span: tuple[int, int], value: str) -> str:
+    """The text with one scalar replaced by `value` written as a double-quoted YAML scalar."""
+    return text[: span[0]] + json.dumps(value, ensure_ascii=False) + text[span[1]:]
+
+
+def load_sample(name: str, text: str, department: str = DEPARTMENT) -> Document:
+    return Loader().load_from_bytes(Path("content/media/2024") / name, text.encode(), SAMPLE_DEPARTMENT,
+                                    department.encode())
+
+
+def text_fields() -> list[tuple[str, tuple[int, int] | None]]:
+    """Every scalar of both samples that accepts a formula-like text (the others, numbers and
+    closed lists, refuse it, so it never reaches a spreadsheet); None stands for 部门名称, which is
+    written in department.yaml too."""
+    fields: list[tuple[str, tuple[int, int] | None]] = [("declaration.yaml", None), ("self-evaluation.yaml", None)]
+    for name, text in (("declaration.yaml", DECLARATION), ("self-evaluation.yaml", SELF_EVALUATION)):
+        for span in scalar_spans(text):
+            if text[span[0]:span[1]] != DEPARTMENT_NAME and load_sample(name, with_value(text, span, "=1+1")).ok:
+                fields.append((name, span))
+    return fields
+
+
+TEXT_FIELDS = text_fields()
+
+
+def fill(field: tuple[str, tuple[int, int] | None], value: str) -> Document:
+    name, span = field
+    text = DECLARATION if name == "declaration.yaml" else SELF_EVALUATION
+    if span is not None:
+        return load_sample(name, with_value(text, span, value))
+    quoted = json.dumps(value, ensure_ascii=False)
+    return load_sample(name, text.replace(DEPARTMENT_NAME, quoted), DEPARTMENT.replace(DEPARTMENT_NAME, quoted))
+
+
+def workbook_cells(data: bytes) -> list:
+    return [cell for row in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows() for cell in row]
+
+
+def assert_no_formula(data: bytes, value: str) -> list:
+    """No formula anywhere in the workbook (reportgen writes none of its own); returns the cells
+    that hold `value`, each of which must be a quote-prefixed string."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name), name
+    cells = workbook_cells(data)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    holding = [c for c in cells if isinstance(c.value, str) and value.strip() and value.strip() in c.value]
+    for cell in holding:
+        assert cell.data_type == "s"
+        if cell.value.startswith(xlsx.FORMULA_STARTS):
+            assert cell.quotePrefix, cell.coordinate
+    return holding
+
+
+def test_text_fields_reach_the_spreadsheet_as_text() -> None:
+    """Each accepted text field, starting with `=`, is in the workbook as text, or not printed there."""
+    assert len(TEXT_FIELDS) >= 20
+    printed = 0
+    for field in TEXT_FIELDS:
+        document = fill(field, "=HYPERLINK(\"http://example.com\")")
+        assert document.ok, [f.format() for f in document.findings if f.is_error]
+        printed += bool(assert_no_formula(formats.render_document(document, "xlsx"), "=HYPERLINK"))
+    assert printed >= 10  # 部门名称, the indicator and task columns…: not only prose fields
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(field=st.sampled_from(TEXT_FIELDS), start=st.sampled_from(xlsx.FORMULA_STARTS),
+       body=st.one_of(st.sampled_from(FORMULA_LIKE),
+                      st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)))
+def test_no_text_becomes_a_formula(field, start, body) -> None:
+    value = start + body
+    document = fill(field, value)
+    assume(document.ok)  # a text a field refuses (a reference, 待填写…) is reported, not rendered
+    assert_no_formula(formats.render_document(document, "xlsx"), value)
+
+
+@pytest.mark.slow
+def test_libreoffice_shows_formula_like_text_as_text(tmp_path: Path) -> None:
+    """The real client: LibreOffice opens the workbook and saves its cells as CSV; a text that
+    reads as a formula is there as written, not evaluated (=1+1 would be saved as 2)."""
+    import csv
+    import subprocess
+
+    from tools import require_tool
+
+    soffice = require_tool("soffice")
+    texts = {"三级指标: 保障人数": "=1+1", "年度指标值: 55人": "+2+2", "三级指标: 宣传覆盖面": "-3+3",
+             "三级指标: 群众满意度": "@SUM(1,1)"}
+    declaration = DECLARATION
+    for line, value in texts.items():
+        declaration = declaration.replace(line, f"{line.split(':')[0]}: {json.dumps(value)}", 1)
+    document = load_sample("declaration.yaml", declaration)
+    assert document.ok
+    (tmp_path / "indicators.xlsx").write_bytes(formats.render_document(document, "xlsx"))
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(tmp_path / "indicators.xlsx")],
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "indicators.csv", encoding="utf-8", newline="") as handle:
+        cells = {cell for row in csv.reader(handle) for cell in row}
+    assert set(texts.values()) <= cells, cells
+    assert not {"2", "4", "0"} & cells

@@ -86,7 +86,8 @@ def _annex_sheet(sheet: Worksheet, annex: dict[str, Any]) -> None:
 def _title(sheet: Worksheet, row: int, width: int, text: str, table_widths: list[int]) -> None:
     size = 16
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    cell = sheet.cell(row, 1, text)
+    cell = sheet.cell(row, 1)
+    write_text(cell, text)
     cell.font = Font(name=HEADING_FONT, size=size)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     lines = _lines(text, _chars(sum(table_widths)) * 11 / size)
@@ -99,7 +100,8 @@ def _line(sheet: Worksheet, row: int, parts: list[tuple[str, int]]) -> None:
     for i, (text, span) in enumerate(parts):
         if span > 1:
             sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + span - 1)
-        cell = sheet.cell(row, column, text)
+        cell = sheet.cell(row, column)
+        write_text(cell, text)
         cell.font = Font(name=FONT, size=11)
         cell.alignment = Alignment(horizontal="right" if i == len(parts) - 1 and i else "left",
                                    vertical="center")
@@ -181,11 +183,28 @@ def _fill(target, cell: Cell, *, header: bool) -> None:
         target.value = cell.value
         target.number_format = cell.number_format or "General"
     else:
-        target.value = cell.text or None
+        write_text(target, cell.text)
     bold = header or cell.label and cell.colspan > 1  # the total and grade rows
     target.font = Font(name=HEADING_FONT if bold else FONT, size=11)
     horizontal = "right" if cell.numeric else "center" if header or cell.label else "left"
     target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+
+
+# What a spreadsheet may take for the start of a formula (or, for tab and CR, what some
+# spreadsheets strip before looking for one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_text(target, text: str | None) -> None:
+    """Text stays text: openpyxl makes any string starting with `=` a formula, and Excel or
+    LibreOffice re-read `+`, `-`, `@` as one when the cell is edited. The cell is typed as a
+    string and marked with the quote prefix (as a typed leading apostrophe does), so neither
+    happens."""
+    target.value = text or None
+    if text:
+        target.data_type = "s"
+        if text.startswith(FORMULA_STARTS):
+            target.quotePrefix = True
 
 
 # --- printing ----------------------------------------------------------------------------------
