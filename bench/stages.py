@@ -30,13 +30,12 @@ from pathlib import Path
 
 import yaml
 
+from reportgen import kinds
 from reportgen.documents import Loader
-from reportgen.render.docx import render_docx
 from reportgen.render.fonts import ensure_cjk_fonts, ensure_glyphs
 from reportgen.render.formats import content_sources
 from reportgen.render.html import document_context, render_html
 from reportgen.render.pdf import collector_paused, lay_out, render_pdf
-from reportgen.render.xlsx import render_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -101,8 +100,9 @@ def measure(path: Path, rounds: int) -> tuple[int, dict[str, float]]:
             laid_out = run("layout", lay_out, page)
             run("write", laid_out.write_pdf)
         pages = len(laid_out.pages)
-        run("docx", render_docx, context)
-        run("xlsx", render_xlsx, context)
+        writers = document.kind_row.writers
+        run("docx", kinds.resolve(writers["docx"]), context, ROOT / "templates")
+        run("xlsx", kinds.resolve(writers["xlsx"]), context, ROOT / "templates")
     return pages, {stage: statistics.median(values) for stage, values in times.items()}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, kinds
 from .cli_text import Group, install
 from .findings import summary, to_json
 
@@ -15,7 +15,7 @@ install()  # click's own messages in Chinese, before the options below are decla
 
 CONTENT = Path("content")
 SCHEMAS = Path("schemas")
-OUTPUT_FORMATS = ("html", "pdf", "docx", "xlsx")  # = render.formats.FORMATS, without importing it
+OUTPUT_FORMATS = kinds.FORMATS
 INTERRUPTED = "已中断：已完成的输出均已保存，未完成的没有留下半成品。"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -41,7 +41,8 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> None:
     result = run_validation(paths or (CONTENT,))
     if result.unknown:
         names = "、".join(str(p) for p in result.unknown)
-        raise click.UsageError(f"不是 reportgen 内容文件（应为 declaration.yaml、self-evaluation.yaml、department.yaml 或 settings.yaml）：{names}")
+        known = "、".join((*kinds.document_files(), "department.yaml"))
+        raise click.UsageError(f"不是 reportgen 内容文件（应为 {known} 或 settings.yaml）：{names}")
     if not result.documents and not result.departments and not result.settings:
         raise click.UsageError("没有找到内容文件")
     findings = result.findings
@@ -107,8 +108,11 @@ def render(file: Path, fmt: str, output: Path | None) -> None:
     from .documents import Loader
     from .render.formats import SUFFIX, RenderError, render_document
 
-    if file.name not in ("declaration.yaml", "self-evaluation.yaml"):
-        raise click.UsageError("只能生成 declaration.yaml 或 self-evaluation.yaml")
+    kind = kinds.of_file(file)
+    if kind is None:
+        raise click.UsageError(f"只能生成这些文书的内容文件：{'、'.join(kinds.document_files())}")
+    if fmt not in kind.outputs:
+        raise click.UsageError(f"{kind.title}没有 {fmt} 格式；可用：{'、'.join(kind.outputs)}")
     document = Loader().load_document(file)
     for finding in sorted(document.findings, key=lambda f: f.sort_key()):
         click.echo(finding.format(), err=True)

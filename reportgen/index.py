@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: BuildReport) -> None:
-    from .build import TITLES, write_atomic
+    from .build import write_atomic
     from .render.templates import environment
 
     by_document: dict[Path, list[PlannedJob]] = {}
@@ -34,7 +34,7 @@ def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: Bu
         else:
             status = "已生成"
         rows.append({
-            "name": f"{document.department} {document.year}年{TITLES[document.kind]}"
+            "name": f"{document.department} {document.kind_row.name_output(document.year, document.subject)}"
                     if document.department else str(document.path),
             "source": str(document.path),
             "status": status,

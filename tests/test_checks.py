@@ -17,6 +17,7 @@ from samples import (
     write_tree,
 )
 
+from reportgen import kinds
 from reportgen.checks import CheckContext, run_checks
 from reportgen.cli import main
 from reportgen.documents import validate
@@ -65,7 +66,7 @@ def check(text: str, name: str) -> list[Finding]:
     source, model = parse(text, name)
     assert model is not None, [f.format() for f in source.findings]
     ctx = CheckContext(source, model, None, None, load_preset())
-    return run_checks(ctx)
+    return run_checks(ctx, kinds.of_file(name).resolved("checks"))
 
 
 def apply(name: str, edits: list[tuple[str, str]]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from samples import DEPARTMENT, SELF_EVALUATION, edit, parse, write_tree
 
-from reportgen import scoring
+from reportgen import kinds, scoring
 from reportgen.checks import CheckContext, run_checks
 from reportgen.documents import Loader
 from reportgen.findings import Finding
@@ -182,7 +182,7 @@ def check(text: str, settings: Settings | None = None) -> list[Finding]:
     source, model = parse(text, "self-evaluation.yaml")
     assert model is not None, [f.format() for f in source.findings]
     ctx = CheckContext(source, model, None, None, load_preset(), settings=settings or Settings())
-    return run_checks(ctx)
+    return run_checks(ctx, kinds.of_file("self-evaluation.yaml").resolved("checks"))
 
 
 # (edits, [(code, line, message fragment)]); lines of the edited sample.

@@ -221,8 +221,10 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
 
 
 def self_evaluation_context(doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                            prose: ProseRenderer, settings: Settings | None = None) -> dict[str, Any]:
-    builder = _ReportBuilder(doc, department, taxonomy, prose, settings or Settings())
+                            prose: ProseRenderer, settings: Settings | None = None,
+                            card: scoring.Scorecard | None = None) -> dict[str, Any]:
+    """`card`: the document's scorecard when already computed (documents.Document.scorecard)."""
+    builder = _ReportBuilder(doc, department, taxonomy, prose, settings or Settings(), card)
     builder.build()
     title = f"{doc.department}{doc.year}年部门整体支出绩效自评报告"
     return {
@@ -242,14 +244,14 @@ class _ReportBuilder:
     """Writes the report's sections in the seed's order."""
 
     def __init__(self, doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                 prose: ProseRenderer, settings: Settings) -> None:
+                 prose: ProseRenderer, settings: Settings, card: scoring.Scorecard | None = None) -> None:
         self.doc = doc
         self.department = department
         self.taxonomy = taxonomy
         self.prose = prose
         self.settings = settings.scoring
         self.figures = derive.self_evaluation_figures(doc)
-        self.card = scoring.score(doc, self.settings)
+        self.card = card or scoring.score(doc, self.settings)
         self.outline = Outline()
         self.name = department.display_name if department else doc.department
 
