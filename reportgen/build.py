@@ -427,10 +427,13 @@ def _save(out: Path, manifest: dict[str, dict], checks: Checks, planned: list[Pl
           report: BuildReport) -> None:
     """Manifest, findings cache and index.html; a failed write is reported (the previous file stays)."""
     from .index import write_index
+    from .summary import WORKBOOK, rows, workbook_bytes
 
+    summary = rows(checks.documents)
     for name, write in ((MANIFEST, lambda: _write_manifest(out, manifest)),
                         (CHECKS_CACHE, lambda: write_atomic(out / CHECKS_CACHE, checks.cache_bytes())),
-                        ("index.html", lambda: write_index(out, checks, planned, report))):
+                        (WORKBOOK, lambda: write_atomic(out / WORKBOOK, workbook_bytes(summary))),
+                        ("index.html", lambda: write_index(out, checks, planned, report, summary))):
         try:
             write()
         except OSError as exc:

@@ -48,6 +48,7 @@ class CheckedDocument:
     # is decided by these (source.content_digest), so a comment alone rebuilds nothing.
     digests: dict[str, str] = field(default_factory=dict)
     subject: str | None = None  # what names it within its department and year (a project's name)
+    summary: dict[str, str] = field(default_factory=dict)  # its figures for the 汇总 (summary.py)
 
     @property
     def kind_row(self) -> kinds.Kind:
@@ -128,7 +129,7 @@ class _Run:
             checked = CheckedDocument(path, kind.name, bool(entry["ok"]), entry["department"], entry["year"],
                                       [_finding(f) for f in entry["findings"]], inputs,
                                       Position(*entry["name_at"]) if entry["name_at"] else None,
-                                      dict(entry["digests"]), entry["subject"])
+                                      dict(entry["digests"]), entry["subject"], dict(entry["summary"]))
             self._remember(key, entry)
             return checked
         document = self.loader.load_document(path)
@@ -136,13 +137,14 @@ class _Run:
         name_at = document.source.position(kind.name_field) if model else None
         digests = {role: self._content(p) for role, p in {"document": path, **inputs}.items()}
         subject = getattr(model, kind.subject) if model is not None and kind.subject else None
+        summary = kind.resolved("summary")(document) if model is not None and kind.summary else {}
         checked = CheckedDocument(path, kind.name, document.ok, model.department if model else None,
                                   model.year if model else None, document.findings, inputs, name_at, digests,
-                                  subject)
+                                  subject, summary)
         self._remember(key, {"ok": checked.ok, "department": checked.department, "year": checked.year,
                              "findings": [_finding_data(f) for f in checked.findings],
                              "name_at": [name_at.line, name_at.col] if name_at else None, "digests": digests,
-                             "subject": subject})
+                             "subject": subject, "summary": summary})
         return checked
 
     def _content(self, path: Path) -> str:

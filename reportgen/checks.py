@@ -220,7 +220,7 @@ def self_evaluation_rates(ctx: CheckContext) -> Iterator[Finding]:
     yield from check_rate(ctx, finances.budget.stated_execution_rate, figures.expenditure_total,
                           finances.budget.adjusted, (*FINANCES, "预算", "预算执行率"), "预算执行率")
     for i, project in enumerate(doc.analysis.projects):
-        if project.budget is None or project.executed is None:  # E712 (projects.py)
+        if project.budget is None or project.executed is None:  # E912 (projects.py)
             continue
         yield from check_rate(ctx, project.stated_rate, project.executed, project.budget,
                               ("综合评价分析", "重点任务项目支出", i, "预算执行率"),

@@ -71,10 +71,14 @@ def schema(out: Path) -> None:
 @main.command()
 @click.argument("department")
 @click.argument("year", type=click.IntRange(2000, 2100))
-@click.option("--name", metavar="名称", help="新建部门时的部门全称，写入 department.yaml 的“部门名称”。")
+@click.option("--name", metavar="名称", help="新建部门时的部门全称（写入 department.yaml 的“部门名称”）；"
+                                            "新建项目时的项目名称。")
+@click.option("--project", metavar="项目文件夹",
+              help="生成部门的一个项目的表（content/部门/年度/projects/项目文件夹/）：有上一年度的项目表时沿用，"
+                   "否则用 --name 给出项目名称，生成项目支出绩效目标申报表骨架。")
 @click.option("--content", type=click.Path(file_okay=False, path_type=Path), default=CONTENT, metavar="文件夹",
               show_default=True, help="内容文件夹。")
-def new(department: str, year: int, name: str | None, content: Path) -> None:
+def new(department: str, year: int, name: str | None, project: str | None, content: Path) -> None:
     """新建 DEPARTMENT 部门 YEAR 年度的内容文件。
 
     已有部门：按 YEAR-1 年的申报表和/或自评报告生成 YEAR 年的文件，沿用名称等稳定内容，
@@ -82,12 +86,14 @@ def new(department: str, year: int, name: str | None, content: Path) -> None:
 
     新部门：加 --name 部门全称，生成带注释的 department.yaml 和 YEAR 年的 declaration.yaml。
 
+    项目：加 --project 项目文件夹（新项目另加 --name 项目名称），生成该项目 YEAR 年的项目表。
+
     不会覆盖已有文件。退出码：0 已生成；1 未生成（原因见提示）。
     """
     from .scaffold import ScaffoldError, scaffold
 
     try:
-        written = scaffold(content, department, year, name=name, schemas=SCHEMAS)
+        written = scaffold(content, department, year, name=name, schemas=SCHEMAS, project=project)
     except ScaffoldError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

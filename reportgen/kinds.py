@@ -52,6 +52,7 @@ class Kind:
     name_field: tuple[str, ...] = ("部门名称",)  # where the name the outputs carry is written
     subject: str | None = None  # model attribute naming the document within its year (a project)
     output_name: str = "{year}年{title}"  # file name in build/<部门>/, without suffix
+    summary: str | None = None  # (Document) → figures of the build's summary (汇总), see summary.py
     parts: str | None = None  # the file of the kind whose documents of the year add up to this one
     parts_link: str | None = None  # (CheckContext, Document) → None: what it takes from those parts
 
@@ -82,26 +83,57 @@ _DEPARTMENT_TEMPLATES = {"html": HTML_TEMPLATES, "pdf": HTML_TEMPLATES, "docx": 
 KINDS: tuple[Kind, ...] = (
     Kind(
         name="declaration", file="declaration.yaml", title="部门整体预算绩效目标申报表", short_title="申报表",
-        model="reportgen.model:Declaration", checks="reportgen.checks:DECLARATION_CHECKS",
+        model="reportgen.model:Declaration", checks="reportgen.projects:DEPARTMENT_DECLARATION_CHECKS",
         context="reportgen.render.html:declaration_document_context",
         writers={"docx": "reportgen.render.docx:render_declaration_docx",
                  "xlsx": "reportgen.render.xlsx:render_declaration_xlsx"},
-        templates=_DEPARTMENT_TEMPLATES, related=("department", "settings", "sibling"),
+        templates=_DEPARTMENT_TEMPLATES, related=("department", "settings", "sibling", "parts"),
         sibling="self-evaluation.yaml", link="reportgen.chain:link_from_declaration",
+        parts="project-declaration.yaml",
         figures="reportgen.derive:declaration_figures", scaffold="reportgen.scaffold:scaffold_declaration",
         skeleton="reportgen.scaffold:declaration_skeleton",
+        summary="reportgen.summary:declaration_row",
     ),
     Kind(
         name="self-evaluation", file="self-evaluation.yaml", title="部门整体支出绩效自评报告", short_title="自评报告",
-        model="reportgen.model:SelfEvaluation", checks="reportgen.checks:SELF_EVALUATION_CHECKS",
+        model="reportgen.model:SelfEvaluation", checks="reportgen.projects:DEPARTMENT_EVALUATION_CHECKS",
         context="reportgen.render.html:self_evaluation_document_context",
         writers={"docx": "reportgen.render.docx:render_report_docx",
                  "xlsx": "reportgen.render.xlsx:render_annex_xlsx"},
-        templates=_DEPARTMENT_TEMPLATES, related=("department", "settings", "sibling"),
-        renders_from=("department", "settings", "sibling"),  # its targets come from the declaration
+        templates=_DEPARTMENT_TEMPLATES, related=("department", "settings", "sibling", "parts"),
+        # its targets come from the declaration, its 重点任务项目支出 from the project self-evaluations
+        renders_from=("department", "settings", "sibling", "parts"),
+        parts="project-self-evaluation.yaml", parts_link="reportgen.projects:fill_project_spending",
         sibling="declaration.yaml", link="reportgen.chain:link_from_evaluation",
         figures="reportgen.derive:self_evaluation_figures", score="reportgen.scoring:score",
-        scaffold="reportgen.scaffold:scaffold_self_evaluation",
+        scaffold="reportgen.scaffold:scaffold_self_evaluation", summary="reportgen.summary:evaluation_row",
+    ),
+)
+
+
+_PROJECT_HTML = ("style.css", "html/base.html", "html/tables.html", "html/project.html")
+_PROJECT_TEMPLATES = {"html": _PROJECT_HTML, "pdf": _PROJECT_HTML,
+                      "docx": ("word/project.docx",), "xlsx": ()}
+_PROJECT = {"depth": 2, "folder": "projects", "name_field": ("项目名称",), "subject": "project", "templates": _PROJECT_TEMPLATES,
+            "writers": {"docx": "reportgen.render.project:render_docx", "xlsx": "reportgen.render.project:render_xlsx"},
+            "output_name": "{year}年{title}（{subject}）", "summary": "reportgen.summary:project_row"}
+
+KINDS += (
+    Kind(
+        name="project-declaration", file="project-declaration.yaml", title="项目支出绩效目标申报表",
+        short_title="项目申报表", model="reportgen.model.project:ProjectDeclaration",
+        checks="reportgen.projects:DECLARATION_CHECKS", context="reportgen.render.project:declaration_context",
+        sibling="project-self-evaluation.yaml", scaffold="reportgen.scaffold_project:next_project_declaration",
+        skeleton="reportgen.scaffold_project:project_declaration_skeleton", **_PROJECT,
+    ),
+    Kind(
+        name="project-self-evaluation", file="project-self-evaluation.yaml", title="项目支出绩效自评表",
+        short_title="项目自评表", model="reportgen.model.project:ProjectSelfEvaluation",
+        checks="reportgen.projects:EVALUATION_CHECKS", context="reportgen.render.project:evaluation_context",
+        renders_from=("department", "settings", "sibling"), sibling="project-declaration.yaml",
+        link="reportgen.projects:link_evaluation", figures="reportgen.projects:evaluation_figures",
+        score="reportgen.scoring:score_project", scaffold="reportgen.scaffold_project:next_project_evaluation",
+        skeleton="reportgen.scaffold_project:project_evaluation_skeleton", **_PROJECT,
     ),
 )
 

@@ -134,17 +134,22 @@ def refuse_existing(paths: Iterable[Path]) -> None:
 
 
 def scaffold(content: Path, department: str, year: int, *, name: str | None = None,
-             schemas: Path = Path("schemas")) -> list[Path]:
-    """Write the files of `department` for `year`; returns their paths. Raises ScaffoldError."""
-    return plan(content, department, year, name=name, schemas=schemas).write()
+             schemas: Path = Path("schemas"), project: str | None = None) -> list[Path]:
+    """Write the files of `department` (or of one of its projects) for `year`; returns their
+    paths. Raises ScaffoldError."""
+    return plan(content, department, year, name=name, schemas=schemas, project=project).write()
 
 
 def plan(content: Path, department: str, year: int, *, name: str | None = None,
-         schemas: Path = Path("schemas")) -> Plan:
+         schemas: Path = Path("schemas"), project: str | None = None) -> Plan:
     if not _DEPARTMENT_FOLDER.fullmatch(department):
         raise ScaffoldError(f"部门文件夹名“{department}”不可用：请用字母、数字和连字符，如 my-dept")
     folder = content / department
     taxonomy = _taxonomy(content)
+    if project is not None:
+        from .scaffold_project import plan_project
+
+        return plan_project(content, department, year, project, name=name, taxonomy=taxonomy, schemas=schemas)
     if not (folder / DEPARTMENT_FILE).exists():
         if not name:
             raise ScaffoldError(
@@ -161,7 +166,7 @@ def _taxonomy(content: Path) -> Taxonomy:
     return load_preset(settings.taxonomy if settings else "default")
 
 
-def _schema_line(target: Path, schemas: Path, kind: str) -> str:
+def schema_line(target: Path, schemas: Path, kind: str) -> str:
     relative = Path(os.path.relpath(schemas / f"{kind}.schema.json", target.parent)).as_posix()
     return f"# yaml-language-server: $schema={relative}"
 
@@ -172,7 +177,7 @@ def _schema_line(target: Path, schemas: Path, kind: str) -> str:
 def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, schemas: Path) -> Plan:
     result = Plan()
     department_path = folder / DEPARTMENT_FILE
-    result.files[department_path] = document_text(_schema_line(department_path, schemas, "department"), [
+    result.files[department_path] = document_text(schema_line(department_path, schemas, "department"), [
         comment("部门基本信息，各年度文书共用。把每个“待填写”改为实际内容；reportgen validate 会列出尚未填写的位置。"),
         Entry("部门名称", name, "与各年度文书中的部门名称一致"),
         Entry("简称", TODO, "正文中使用的简称；不需要可删除此行"),
@@ -189,7 +194,7 @@ def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, sche
     for kind in kinds.kinds():  # the files a new department starts its year with
         if kind.skeleton and kind.depth == 0:
             path = folder / str(year) / kind.file
-            result.files[path] = document_text(_schema_line(path, schemas, kind.name),
+            result.files[path] = document_text(schema_line(path, schemas, kind.name),
                                                kind.resolved("skeleton")(name, year, taxonomy))
     return result
 
@@ -253,7 +258,7 @@ def _next_year(folder: Path, year: int, name: str | None, schemas: Path) -> Plan
         # the sibling as it stands for this year: last year's carried over, or one already written
         sibling = (models.get(kind.sibling) or _existing_model(loader, target / kind.sibling)) if kind.sibling else None
         path = target / kind.file
-        result.files[path] = document_text(_schema_line(path, schemas, kind.name),
+        result.files[path] = document_text(schema_line(path, schemas, kind.name),
                                            kind.resolved("scaffold")(models[kind.file], year, sibling))
     return result
 

@@ -19,6 +19,7 @@ from .findings import Path
 from .format import pct
 from .model import SelfEvaluation
 from .model.common import EvaluatedIndicator
+from .model.project import ProjectSelfEvaluation
 from .model.settings import Band, Grade, Scoring
 
 ZERO, ONE, HUNDRED, TEN_THOUSAND = Decimal(0), Decimal(1), Decimal(100), Decimal(10000)
@@ -238,10 +239,13 @@ class Scorecard:
     points_total: Decimal
     grades: list[Grade]
     problems: list[Problem] = field(default_factory=list)
+    # Points of first-level blocks without any indicator, counted as not scored (a project form
+    # without indicators is no complete 自评表); the department form reports them (W603) only.
+    uncovered: list[Decimal] = field(default_factory=list)
 
     @property
     def scored(self) -> list[Decimal | None]:
-        return [self.execution.score, *(i.score for i in self.indicators)]
+        return [self.execution.score, *(i.score for i in self.indicators), *(None for _ in self.uncovered)]
 
     @property
     def complete(self) -> bool:
@@ -259,7 +263,7 @@ class Scorecard:
     @property
     def max_total(self) -> Decimal:
         """The total if everything not scored earned its full points."""
-        missing = [i.points for i in self.indicators if i.score is None]
+        missing = [i.points for i in self.indicators if i.score is None] + self.uncovered
         if self.execution.score is None:
             missing.append(self.execution.points)
         return self.total + sum(missing, ZERO)
@@ -273,6 +277,34 @@ def score(doc: SelfEvaluation, settings: Scoring) -> Scorecard:
     """Score the self-evaluation (its targets already taken from the declaration, if any)."""
     card = Scorecard(_execution(doc, settings), [], settings.points_total(), settings.grades)
     card.problems.extend(_execution_problems(doc, card.execution, settings))
+    _score_indicators(doc, card, settings)
+    card.problems.extend(stated_problems(doc, card, settings))
+    return card
+
+
+PROJECT_FUNDS = ("项目资金",)
+
+
+def score_project(doc: ProjectSelfEvaluation, settings: Scoring) -> Scorecard:
+    """Score a 项目支出绩效自评表 by the same rules and settings: 执行率 = 全年执行数 ÷ 全年预算数
+    of 年度资金总额, its points × rate (capped); the indicators as the department's."""
+    line = doc.funds.total
+    rate = derive.percent(line.executed, line.adjusted)
+    points = settings.execution_points
+    execution = ExecutionResult(line.initial, line.adjusted, line.executed, rate, points,
+                                execution_score(points, rate))
+    card = Scorecard(execution, [], settings.points_total(), settings.grades)
+    if rate is not None and rate < settings.execution_reason_below and not doc.funds.reason:
+        card.problems.append(Problem(
+            "E601", f"执行率 {pct(rate)} 低于 {pct(settings.execution_reason_below)}，请在“执行率偏差原因”中说明原因",
+            PROJECT_FUNDS, key=True))
+    _score_indicators(doc, card, settings)
+    scored = {first for first, _ in _blocks(doc)}
+    card.uncovered = [points for first, points in settings.block_points.items() if first not in scored and points > 0]
+    return card
+
+
+def _score_indicators(doc: SelfEvaluation | ProjectSelfEvaluation, card: Scorecard, settings: Scoring) -> None:
     for first, items in _blocks(doc):
         points, problems = allocate(first, [item for _, _, item in items], settings)
         card.problems.extend(problems)
@@ -281,8 +313,6 @@ def score(doc: SelfEvaluation, settings: Scoring) -> Scorecard:
             card.problems.extend(_score_indicator(result, settings))
             card.indicators.append(result)
     card.problems.extend(_uncovered_blocks(doc, settings))
-    card.problems.extend(stated_problems(doc, card, settings))
-    return card
 
 
 def _blocks(doc: SelfEvaluation) -> Iterator[tuple[str, list[tuple[str, int, EvaluatedIndicator]]]]:

@@ -370,8 +370,9 @@ class Site:
         if path.name == DEPARTMENT_FILE:
             return {key for key, doc in found.items()
                     if _kind(doc).year_folder(doc.resolve()).parent == path.parent}
-        if kinds.of_file(path) is not None:  # the document and those beside it, which read it
-            return {key for key, doc in found.items() if doc.resolve().parent == path.parent}
+        if (kind := kinds.of_file(path)) is not None:  # the documents of its year, which may read it
+            year = kind.year_folder(path)
+            return {key for key, doc in found.items() if _kind(doc).year_folder(doc.resolve()) == year}
         if path.suffix in (".yaml", ".yml"):
             return None  # a file shared by all documents, such as settings.yaml
         return set()

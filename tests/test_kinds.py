@@ -27,7 +27,7 @@ MEMO_TEXT = "部门名称: 广州市番禺区融媒体中心\n年度: 2023\n事�
 def memo_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """content/ and templates/ with one memo beside the seed's documents; the kind registered."""
     monkeypatch.setattr(checked, "code_fingerprint", lambda: "code-v1")
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "content", tmp_path / "content", ignore=shutil.ignore_patterns("projects"))
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     shutil.copy(TEMPLATE, tmp_path / "templates" / "html" / "memo.html")
     (tmp_path / "content/panyu-media-center/2023/memo.yaml").write_text(MEMO_TEXT, encoding="utf-8")
