@@ -35,6 +35,7 @@ class Cell:
     colspan: int = 1
     numeric: bool = False
     label: bool = False  # a category cell (一级/二级): centred
+    total: bool = False  # a 总分/等级 cell: 黑体, its rows kept together
     value: Decimal | None = None  # the number behind the text, for spreadsheets
     number_format: str = ""  # its spreadsheet format, e.g. #,##0.00 (万元) or 0.00% (value a fraction)
 
@@ -59,8 +60,8 @@ class Table:
                 groups.append((True, self.rows[i:i + span]))
                 i += span
             else:
-                if not groups or groups[-1][0]:
-                    groups.append((False, []))
+                if not groups or groups[-1][0] or groups[-1][1][-1][0].total != self.rows[i][0].total:
+                    groups.append((False, []))  # the total rows are a group of their own
                 groups[-1][1].append(self.rows[i])
                 i += 1
         return groups
