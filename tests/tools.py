@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -88,7 +89,7 @@ def printed_lines(pdf: Path, size: float = 16) -> list[PrintedLine]:
         for page in document.pages:
             rows: dict[int, list[dict]] = {}
             for char in page.chars:
-                if abs(char["size"] - size) < 0.3 and char["text"].strip():
+                if abs(char["size"] - size) < 0.3 and char["text"] not in "\n\r":
                     rows.setdefault(round(char["bottom"]), []).append(char)
             for _, chars in sorted(rows.items()):
                 chars.sort(key=lambda c: c["x0"])
@@ -106,3 +107,23 @@ def full_lines(lines: list[PrintedLine]) -> list[PrintedLine]:
 
 def flush_right(line: PrintedLine) -> bool:
     return abs(line.x1 - TYPE_AREA_RIGHT) <= 1 * MM
+
+
+def libreoffice_pdf(docx: Path, folder: Path) -> Path:
+    """The PDF LibreOffice (the readers' client) makes of a .docx, in `folder`."""
+    soffice = require_tool("soffice")
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(folder), str(docx)],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    return folder / docx.with_suffix(".pdf").name
+
+
+def page_image(pdf: Path, page: int, out: Path, dpi: int = 40) -> Path:
+    """One page of a PDF as a PNG (poppler's pdftoppm), at `out`."""
+    pdftoppm = require_tool("pdftoppm")
+    subprocess.run([pdftoppm, "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", "-singlefile",
+                    str(pdf), str(out.with_suffix(""))], check=True, capture_output=True)
+    return out
