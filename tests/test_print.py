@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,12 @@ def test_a_full_line_holds_28_characters(report_pdf):
             len(line.text) == width - 1 and at_a_space), line
         counted += len(line.text) == width
     assert counted > 80
+
+
+def test_22_lines_a_page(report_pdf):
+    per_page = Counter(line.page for line in printed_lines(report_pdf))
+    assert max(per_page.values()) == 22
+    assert sum(count == 22 for count in per_page.values()) >= 8  # the pages of running text
 
 
 def test_page_numbers_one_character_in_from_the_type_area(report_pdf):
