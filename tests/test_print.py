@@ -126,6 +126,27 @@ def test_tables_are_closed_at_every_page_foot(name, tmp_path):
             assert lowest_rule >= lowest_text, f"page {page.page_number}: table open at the foot"
 
 
+def test_a_row_taller_than_a_page_breaks_under_its_repeated_header(project):
+    path = project / "content/panyu-media-center/2022/self-evaluation.yaml"
+    items = "\n\n".join(f"        {i}、完成年度经营任务，推动融媒体改革发展，提升传播力和影响力。" for i in range(6, 60))
+    text = path.read_text(encoding="utf-8").replace(
+        "        5、中心各大重大活动招商创收3,273万元。",
+        f"        5、中心各大重大活动招商创收3,273万元。\n\n{items}\n\n        结束标记。", 1)
+    path.write_text(text, encoding="utf-8")
+    pdf = project / "out.pdf"
+    pdf.write_bytes(render_document(Loader().load_document(path), "pdf", templates=project / "templates"))
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as opened:
+        pages = ["".join(c["text"] for c in page.chars) for page in opened.pages]  # cell by cell
+    spanned = [i for i, page in enumerate(pages) if "推动融媒体改革发展" in page]
+    assert len(spanned) >= 3  # the row goes on over pages…
+    assert all("期望达到的目标" in pages[i] for i in spanned)  # …each headed by the table's header
+    assert spanned == list(range(spanned[0], spanned[-1] + 1))
+    assert "结束标记" in "".join(pages)
+    assert "（二）各项工作任务绩效目标完成情况分析" in pages[spanned[0]]  # no blank page before
+
+
 URL = "https://example.org/" + "a1b2c3d4e5" * 28  # 300 characters, no break opportunity
 
 
