@@ -170,16 +170,16 @@ def test_a_long_url_stays_inside_the_page(project):
                if c["size"] < 14 or abs(c["size"] - 16) < 0.3), "text outside the type area"
 
 
-def office_font(folder: Path) -> None:
+def office_font(folder: Path, version: str = "1.0") -> None:
     """An OFL face renamed 仿宋_GB2312 (the office's own files cannot be shipped)."""
     from fontTools.ttLib import TTCollection
 
     face = TTCollection("/usr/share/fonts/opentype/noto/NotoSansCJK-Light.ttc", lazy=True).fonts[2]
     for record in list(face["name"].names):
-        if record.nameID in (1, 4, 6, 16):
-            name = "FangSong_GB2312" if record.nameID == 6 else "仿宋_GB2312"
+        if record.nameID in (1, 4, 5, 6, 16):
+            name = {5: f"Version {version}", 6: "FangSong_GB2312"}.get(record.nameID, "仿宋_GB2312")
             face["name"].setName(name, record.nameID, record.platformID, record.platEncID, record.langID)
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     face.save(folder / "fangsong.otf")
 
 
@@ -196,9 +196,30 @@ def test_fonts_folder_faces_are_used_and_embedded(project):
                              check=True).stdout
     office = [line for line in listing.splitlines() if "office--fangsong" in line]
     assert office and office[0].split()[-5] == "yes", listing  # emb
+    assert not run_build(project, formats=("pdf",)).built  # nothing changed
+    (project / "content" / "字体" / "fangsong.otf").unlink()
+    office_font(project / "content" / "字体", version="2.0")  # the office updates its font
+    assert run_build(project, formats=("pdf",)).built
 
 
 def test_without_a_fonts_folder_the_build_names_each_stand_in(project):
     report = run_build(project, formats=("pdf",))
     assert [line.split("：")[0] for line in report.fonts] == ["仿宋_GB2312", "方正小标宋简体", "楷体_GB2312", "黑体"]
     assert all("代替" in line or "已安装" in line for line in report.fonts)
+
+
+def test_fetcher_reads_the_fonts_folder_and_nothing_beside_it(tmp_path):
+    from reportgen.render import pdf
+    from reportgen.render.templates import TEMPLATES
+
+    fonts = tmp_path / "字体"
+    fonts.mkdir()
+    (fonts / "fangsong.otf").write_bytes(b"OTTO")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    fetcher = pdf._fetcher_class()(TEMPLATES, fonts)
+    assert fetcher.allowed((fonts / "fangsong.otf").as_uri()) == (fonts / "fangsong.otf").resolve().as_uri()
+    for outside in (tmp_path / "secret.txt", fonts / ".." / "secret.txt"):
+        with pytest.raises(ValueError):
+            fetcher.allowed(outside.as_uri())
+    with pytest.raises(ValueError):
+        pdf._fetcher_class()(TEMPLATES).allowed((fonts / "fangsong.otf").as_uri())

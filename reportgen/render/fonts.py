@@ -136,8 +136,6 @@ def _written_at(source: Source, path: Path, char: str) -> Position:
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
-
-
 # --- the office's fonts folder and the faces standing in ------------------------------------------
 
 # The faces GB/T 9704 documents name, and the stylesheet variable holding each one's family list.
@@ -186,7 +184,8 @@ def font_face_rules(css: str, folder: FilePath | None) -> str:
     return "<style>\n" + "\n".join(faces) + "\n:root {\n" + "\n".join(variables) + "\n}\n</style>"
 
 
-def _official_files(css: str, provided: dict[str, FilePath]) -> Iterator[tuple[str, list[str], FilePath | None]]:
+def _official_files(css: str, provided: dict[str, FilePath],
+                    ) -> Iterator[tuple[str, list[str], FilePath | None]]:
     """(variable, family list, the folder's file for it or None) of each official face."""
     for variable in OFFICIAL_FACES.values():
         chain = _family_list(css, variable)

@@ -35,9 +35,10 @@ def _fetcher_class():
     class TemplatesOnlyFetcher(URLFetcher):
         """Refuses the network and every file outside the templates folder (and the fonts folder)."""
 
-        def __init__(self, *roots: Path) -> None:
+        def __init__(self, root: Path, fonts: Path | None = None) -> None:
             super().__init__(allowed_protocols={"file"})
-            self.roots = [root.resolve() for root in roots]
+            self.root = root.resolve()
+            self.readable = [self.root, *([fonts.resolve()] if fonts else [])]
 
         def fetch(self, url, headers=None):
             return super().fetch(self.allowed(url), headers)
@@ -51,7 +52,7 @@ def _fetcher_class():
                 path = Path(unquote(parsed.path)).resolve()
             except (OSError, ValueError) as exc:
                 raise ValueError(f"已拒绝读取外部资源：{url}") from exc
-            if not any(path.is_relative_to(root) for root in self.roots):
+            if not any(path.is_relative_to(folder) for folder in self.readable):
                 raise ValueError(f"已拒绝读取外部资源：{url}")
             return path.as_uri()
 
@@ -75,7 +76,7 @@ def lay_out(html: str, *, templates: Path = TEMPLATES, fonts: Path | None = None
     """The pages of `html`, before they are written: the first half of render_pdf."""
     from weasyprint import HTML
 
-    fetcher = _fetcher_class()(templates, *([fonts] if fonts else []))
+    fetcher = _fetcher_class()(templates, fonts)
     document = HTML(string=html, base_url=str(templates) + "/", url_fetcher=fetcher)
     pages = document.render(font_config=_font_config(html))
     justify_lines(pages)
