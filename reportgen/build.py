@@ -81,6 +81,7 @@ class BuildReport:
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    fonts: list[str] = field(default_factory=list)  # the face used for each official face
 
     @property
     def ok(self) -> bool:
@@ -181,7 +182,36 @@ class InputHasher:
             from .render.fonts import cjk_families
 
             digest.update("\n".join(cjk_families()).encode())
+            folder = fonts_folder(job)
+            for font in sorted(folder.iterdir()) if folder and folder.is_dir() else ():
+                digest.update(f"{font.name}\0{self.file(font)}".encode())
         return digest.hexdigest()
+
+
+def fonts_folder(job: RenderJob) -> Path | None:
+    """The 字体文件夹 of the job's settings.yaml, if it names one."""
+    from .documents import Loader
+
+    for role, path, _ in job.related:
+        if role == "settings":
+            settings = Loader().load_settings(Path(path))
+            if settings.model and settings.model.fonts_folder:
+                return settings.path.parent / settings.model.fonts_folder
+    return None
+
+
+def font_report(jobs: list[PlannedJob], templates: Path) -> list[str]:
+    """Which face the PDFs use for each official face, for the first PDF to make."""
+    from .render.fonts import stand_ins
+
+    pdf = next((p for p in jobs if p.fmt == "pdf"), None)
+    if pdf is None:
+        return []
+    folder = fonts_folder(pdf.job)
+    lines = stand_ins((templates / "style.css").read_text(encoding="utf-8"), folder)
+    if folder is not None and not folder.is_dir():
+        lines.insert(0, f"字体文件夹 {folder} 不存在，使用替代字体")
+    return lines
 
 
 def plan(checks: Checks, out: Path, formats: tuple[str, ...], templates: Path) -> list[PlannedJob]:
@@ -389,6 +419,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         report.unchanged = [p.output for p in planned if p not in todo]
         report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
         report.stale = mark_stale(manifest, out, report)
+        report.fonts = font_report(todo, templates)
         try:
             _run(todo, out, manifest, report, executor, jobs or os.cpu_count() or 1, progress)
         except KeyboardInterrupt:

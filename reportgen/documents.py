@@ -68,6 +68,12 @@ class Document:
         return self.settings.model if self.settings and self.settings.model else Settings()
 
     @property
+    def fonts_folder(self) -> Path | None:
+        """The office's fonts (字体文件夹 of settings.yaml), relative to the content folder."""
+        folder = self.scoring_settings.fonts_folder
+        return self.settings.path.parent / folder if folder and self.settings else None
+
+    @property
     def taxonomy(self) -> Taxonomy:
         return load_preset(self.scoring_settings.taxonomy)
 

@@ -112,6 +112,11 @@ class Settings(Model):
 
     taxonomy: Text = Field("default", alias="指标体系", description="指标体系预设名称，如 default")
     scoring: Scoring = Field(default_factory=Scoring, alias="评分")
+    fonts_folder: Text | None = Field(
+        None, alias="字体文件夹",
+        description="存放 仿宋_GB2312、方正小标宋简体、楷体_GB2312、黑体 等字体文件的文件夹（相对 content 文件夹），"
+                    "PDF 使用并嵌入其中的字体",
+    )
 
     @field_validator("taxonomy")
     @classmethod

@@ -6,6 +6,7 @@ document is a list of blocks (headings, paragraphs, tables); headings are number
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,8 +36,17 @@ class Cell:
     colspan: int = 1
     numeric: bool = False
     label: bool = False  # a category cell (一级/二级): centred
+    total: bool = False  # a 总分/等级 cell: 黑体, its rows kept together
     value: Decimal | None = None  # the number behind the text, for spreadsheets
     number_format: str = ""  # its spreadsheet format, e.g. #,##0.00 (万元) or 0.00% (value a fraction)
+
+
+# A row is kept on one page unless it may be taller than the type area (156 × 225 mm): estimated
+# on the generous side, 小四 (12 pt) type on 1.45 lines, every character a full em.
+TYPE_AREA_WIDTH_PT = 442.2
+TYPE_AREA_HEIGHT_PT = 637.8
+ESTIMATE_FONT_PT = 12
+ESTIMATE_LINE_PT = 17.4
 
 
 @dataclass
@@ -47,6 +57,16 @@ class Table:
     rows: list[list[Cell]]
     header_rows: list[list[Cell]] = field(default_factory=list)
     unit: str | None = None  # 单位：万元
+
+    def taller_than_a_page(self, row: list[Cell]) -> bool:
+        """Whether `row` may not fit on a page (then it may break, its header repeated)."""
+        lines, column = 0, 0
+        for cell in row:
+            width = sum(self.widths[column:column + cell.colspan]) / 100 * TYPE_AREA_WIDTH_PT
+            per_line = max(1, int(width / ESTIMATE_FONT_PT) - 1)  # less the cell's padding
+            lines = max(lines, sum(math.ceil(max(1, len(part)) / per_line) for part in cell.text.split("\n")))
+            column += cell.colspan
+        return lines * ESTIMATE_LINE_PT > 0.8 * TYPE_AREA_HEIGHT_PT
 
     def row_groups(self) -> list[tuple[bool, list[list[Cell]]]]:
         """(merged, rows): the rows a first-column cell spans stay one group, kept on one page
@@ -59,8 +79,8 @@ class Table:
                 groups.append((True, self.rows[i:i + span]))
                 i += span
             else:
-                if not groups or groups[-1][0]:
-                    groups.append((False, []))
+                if not groups or groups[-1][0] or groups[-1][1][-1][0].total != self.rows[i][0].total:
+                    groups.append((False, []))  # the total rows are a group of their own
                 groups[-1][1].append(self.rows[i])
                 i += 1
         return groups

@@ -44,10 +44,13 @@ def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES
         if fmt == "html":
             return render_html(context, templates=templates, draft=draft).encode("utf-8")
         if fmt == "pdf":
+            from .fonts import font_face_rules
             from .pdf import render_pdf
 
-            return render_pdf(render_html(context, templates=templates), templates=templates,
-                              sources=content_sources(document))
+            fonts = document.fonts_folder
+            css = (templates / "style.css").read_text(encoding="utf-8")
+            html = render_html(context, templates=templates, head=font_face_rules(css, fonts))
+            return render_pdf(html, templates=templates, sources=content_sources(document), fonts=fonts)
         if fmt == "docx":
             from .docx import render_docx
 
