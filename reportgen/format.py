@@ -15,14 +15,19 @@ def money(value: Decimal | None, min_decimals: int = 2) -> str:
         return ""
     exponent = value.as_tuple().exponent
     decimals = max(-exponent if isinstance(exponent, int) else 0, min_decimals)
-    return f"{quantize(value, decimals):,.{decimals}f}"
+    return f"{_unsigned_zero(quantize(value, decimals)):,.{decimals}f}"
 
 
 def pct(value: Decimal | None, decimals: int = 2) -> str:
     """Percent value (already ×100) → '99.21%'."""
     if value is None:
         return "—"
-    return f"{quantize(value, decimals):.{decimals}f}%"
+    return f"{_unsigned_zero(quantize(value, decimals)):.{decimals}f}%"
+
+
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """-0.001 rounds to -0.00: print it 0.00."""
+    return abs(value) if value.is_zero() else value
 
 
 def chinese_number(n: int) -> str:

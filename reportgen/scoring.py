@@ -203,6 +203,7 @@ class Problem:
     path: Path
     warning: bool = False
     key: bool = False
+    value: Decimal | str | None = None  # the written value judged (E607, E608)
 
 
 @dataclass
@@ -243,9 +244,19 @@ class Scorecard:
     def scored(self) -> list[Decimal | None]:
         return [self.execution.score, *(i.score for i in self.indicators)]
 
+    uncovered: list[str] = field(default_factory=list)  # 一级 blocks with points but no indicator
+
     @property
     def complete(self) -> bool:
-        return all(s is not None for s in self.scored)
+        """The rules give a total and a grade only when every point of the form can be scored."""
+        return all(s is not None for s in self.scored) and not self.uncovered
+
+    @property
+    def incomplete_reason(self) -> str:
+        """Why no total or grade: the same words in the annex, the report and the findings."""
+        reasons = [f"{self.unscored} 项缺少评分依据"] if self.unscored else []
+        reasons += [f"一级指标“{first}”没有三级指标" for first in self.uncovered]
+        return "；".join(reasons)
 
     @property
     def total(self) -> Decimal:
@@ -280,7 +291,9 @@ def score(doc: SelfEvaluation, settings: Scoring) -> Scorecard:
             result = _indicator(first, second, index, item, share)
             card.problems.extend(_score_indicator(result, settings))
             card.indicators.append(result)
-    card.problems.extend(_uncovered_blocks(doc, settings))
+    uncovered = _uncovered_blocks(doc, settings)
+    card.uncovered = [first for first, _ in uncovered]
+    card.problems.extend(problem for _, problem in uncovered)
     card.problems.extend(stated_problems(doc, card, settings))
     return card
 
@@ -339,11 +352,12 @@ def allocate(first: str, items: list[EvaluatedIndicator], settings: Scoring
     return points, []
 
 
-def _uncovered_blocks(doc: SelfEvaluation, settings: Scoring) -> list[Problem]:
+def _uncovered_blocks(doc: SelfEvaluation, settings: Scoring) -> list[tuple[str, Problem]]:
     scored = {first for first, _ in _blocks(doc)}
     return [
-        Problem("W603", f"一级指标“{first}”没有三级指标，其 {_plain(points)} 分无法评分",
-                (*INDICATORS, first) if first in doc.indicators else INDICATORS, warning=True, key=True)
+        (first, Problem("W603", f"一级指标“{first}”没有三级指标，其 {_plain(points)} 分无法评分，"
+                        "自评表不印总分和等级",
+                        (*INDICATORS, first) if first in doc.indicators else INDICATORS, warning=True, key=True))
         for first, points in settings.block_points.items() if first not in scored and points > 0
     ]
 
@@ -448,20 +462,20 @@ def stated_problems(doc: SelfEvaluation, card: Scorecard, settings: Scoring) -> 
     problems = []
     total = derive.quantize(card.total, settings.score_decimals)
     note = "" if card.complete else (
-        f"（自评表不完整：{card.unscored} 项缺少评分依据，按 0 分计；全部得满分时最高为 "
+        f"（自评表不完整：{card.incomplete_reason}，按 0 分计；全部得满分时最高为 "
         f"{_plain(derive.quantize(card.max_total, settings.score_decimals))} 分）"
     )
     stated = conclusion.stated_score
     if stated is not None and abs(stated - card.total) > derive.half_unit_of_written(stated):
         problems.append(Problem(
             "E607", f"自评得分写为 {_plain(stated)} 分，按自评表计算为 {_plain(total)} 分{note}",
-            (*CONCLUSION, "自评得分")))
+            (*CONCLUSION, "自评得分"), value=stated))
     if conclusion.stated_grade is not None and conclusion.stated_grade.strip("“”\"") != card.grade:
         if card.complete:
             message = f"自评等级写为“{conclusion.stated_grade}”，按自评表总分 {_plain(total)} 分应为“{card.grade}”"
         else:  # as the annex prints it: no grade from an incomplete annex
-            message = (f"自评等级写为“{conclusion.stated_grade}”，但自评表不完整，无法评定等级（{card.unscored} 项"
-                       f"缺少评分依据；已评分部分合计 {_plain(total)} 分，全部得满分时最高为 "
+            message = (f"自评等级写为“{conclusion.stated_grade}”，但自评表不完整，无法评定等级（"
+                       f"{card.incomplete_reason}；已评分部分合计 {_plain(total)} 分，全部得满分时最高为 "
                        f"{_plain(derive.quantize(card.max_total, settings.score_decimals))} 分）")
-        problems.append(Problem("E608", message, (*CONCLUSION, "自评等级")))
+        problems.append(Problem("E608", message, (*CONCLUSION, "自评等级"), value=conclusion.stated_grade))
     return problems

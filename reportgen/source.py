@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -78,8 +79,10 @@ class Source:
             path = path[:-1]
 
     def finding(
-        self, code: str, message: str, path: Path = (), *, warning: bool = False, key: bool = False
+        self, code: str, message: str, path: Path = (), *, warning: bool = False, key: bool = False,
+        value: Decimal | str | None = None,
     ) -> Finding:
+        """`value`: what the author wrote that the check judged (a waiver must accept it)."""
         return Finding(
             file=self.file,
             position=self.position(path, key=key),
@@ -87,6 +90,7 @@ class Source:
             code=code,
             message=message,
             path=tuple(path),
+            value=value,
         )
 
 

@@ -28,6 +28,20 @@ class Model(BaseModel):
     )
 
 
+class CodedError(ValueError):
+    """A value error with its own finding code (the default is E006 for numbers, E003 otherwise)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def refuse_reference(value: Any, what: str) -> None:
+    """E901: `{{ … }}` is filled in free text only, never in a number or an identifier."""
+    if isinstance(value, str) and "{{" in value:
+        raise CodedError("E901", f"{what}中不能引用数据（{{{{ … }}}}），请直接写出")
+
+
 def parse_decimal(value: Any, *, unit: str = "万元") -> Decimal:
     """A number from the scalar's own text; never via float. Raises ValueError in Chinese."""
     if isinstance(value, bool) or value is None:
@@ -36,6 +50,7 @@ def parse_decimal(value: Any, *, unit: str = "万元") -> Decimal:
         return _within_bounds(Decimal(value), str(value))
     if not isinstance(value, str):
         raise ValueError("应为数字")
+    refuse_reference(value, "数字")
     text = value.strip()
     if _PLAIN_NUMBER.fullmatch(text):
         return _within_bounds(Decimal(text), text)
@@ -64,10 +79,18 @@ def _within_bounds(number: Decimal, text: str) -> Decimal:
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if not number.is_finite() or abs(number) >= Decimal(10) ** MAX_INTEGER_DIGITS or decimals > MAX_DECIMALS:
         raise ValueError(f"数字“{text}”位数过多：整数部分最多 {MAX_INTEGER_DIGITS} 位，小数最多 {MAX_DECIMALS} 位")
-    return number
+    return abs(number) if number.is_zero() else number  # `-0` is 0 (never printed as -0.00)
 
 
 def _money(value: Any) -> Decimal:
+    """An amount of the forms: none of their amounts can be negative (changes are SignedMoney)."""
+    number = parse_decimal(value)
+    if number < 0:
+        raise CodedError("E903", f"金额不能为负数：{value}（此栏为支出、收入或预算数；减少额请写在“变动”类栏目）")
+    return number
+
+
+def _signed_money(value: Any) -> Decimal:
     return parse_decimal(value)
 
 
@@ -100,6 +123,18 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
+def _shared(value: Any) -> Any:
+    """department.yaml serves every year and both documents: what it says is printed as written."""
+    refuse_reference(value, "department.yaml（各年度、各文书共用）")
+    return value
+
+
+def _identifier(value: Any) -> str:
+    """A name the program matches or files by (部门名称, 豁免的代码和路径, 档次): printed as written."""
+    refuse_reference(value, "此栏")
+    return _text(value)
+
+
 _NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^[+-]?[\d,]+(\.\d+)?$"}]}
 
 Money = Annotated[
@@ -109,11 +144,23 @@ Percent = Annotated[
     Decimal, BeforeValidator(_percent),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "description": "百分比，如 27.29%"}),
 ]
+SignedMoney = Annotated[
+    Decimal, BeforeValidator(_signed_money),
+    WithJsonSchema({**_NUMBER_SCHEMA, "description": "金额（万元），增加为正，减少为负"}),
+]
 Points = Annotated[
     Decimal, BeforeValidator(_points), WithJsonSchema({**_NUMBER_SCHEMA, "description": "分值（分）"})
 ]
 Count = Annotated[int, BeforeValidator(_count), WithJsonSchema({"type": "integer", "minimum": 0})]
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"})]
+SharedText = Annotated[
+    str, BeforeValidator(lambda value: _text(_shared(value))),
+    WithJsonSchema({"type": "string", "description": "各年度共用，不能引用数据"}),
+]
+Identifier = Annotated[
+    str, BeforeValidator(_identifier),
+    WithJsonSchema({"type": "string", "description": "名称或代码，不能引用数据"}),
+]
 Year = Annotated[int, BeforeValidator(_count), WithJsonSchema({"type": "integer", "minimum": 2000})]
 Prose = Annotated[
     str, BeforeValidator(_text),
@@ -124,8 +171,14 @@ Prose = Annotated[
 class Waiver(Model):
     """An acknowledged discrepancy: reported as waived, never silenced."""
 
-    code: Text = Field(alias="代码", description="检查代码，如 E201")
-    path: Text = Field(alias="路径", description="YAML 路径，如 支出.项目支出")
+    code: Identifier = Field(alias="代码", description="检查代码，如 E201")
+    path: Identifier = Field(alias="路径", description="YAML 路径，如 支出.项目支出")
+    accepts: Annotated[
+        str, BeforeValidator(_identifier), WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]}),
+    ] | None = Field(
+        None, alias="范围",
+        description="接受的值：一个数（92.3）、一个区间（90~100）或文字（优）；核对填写值的检查必须写明",
+    )
     reason: Text = Field(alias="理由", description="为何保留原值")
 
 
@@ -135,7 +188,7 @@ class Indicator(Model):
     name: Text = Field(alias="三级指标")
     period_target: Text | None = Field(None, alias="实施周期指标值")
     target: Text = Field(alias="年度指标值")
-    value_type: Text | None = Field(None, alias="指标值类型", description="定量 或 定性")
+    value_type: Identifier | None = Field(None, alias="指标值类型", description="定量 或 定性")
     unit: Text | None = Field(None, alias="计量单位")
     explanation: Text | None = Field(None, alias="指标解释")
     scoring_rule: Text | None = Field(None, alias="评分标准")
@@ -154,7 +207,7 @@ class EvaluatedIndicator(Indicator):
     points: Points | None = Field(
         None, alias="分值", description="可不填：同一一级指标下未填分值的指标平分剩余分值"
     )
-    band: Text | None = Field(
+    band: Identifier | None = Field(
         None, alias="完成档次",
         description="定性指标：达成年度指标 / 部分达成并具有一定效果 / 未达成且效果较差",
     )

@@ -90,8 +90,9 @@ def _finding(source: Source, model_class: type[BaseModel], error: dict[str, Any]
     if kind == "too_short":
         return source.finding("E005", "至少需要填写一项", loc)
     if kind == "value_error":
-        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
-        code = "E006" if "数字" in message or "整数" in message else "E003"
+        exc = error.get("ctx", {}).get("error")
+        message = str(exc) if exc is not None else error["msg"]
+        code = getattr(exc, "code", None) or ("E006" if "数字" in message or "整数" in message else "E003")
         return source.finding(code, message, loc)
     message = _TYPE_MESSAGES.get(kind, error["msg"])
     code = "E004" if kind in ("list_type", "dict_type", "model_type", "model_attributes_type") else "E003"
