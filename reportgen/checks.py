@@ -10,6 +10,7 @@ from decimal import Decimal
 from . import chain, derive, scoring
 from .findings import Finding, Path, format_path
 from .format import money, pct
+from .format import plain_number as _plain
 from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.common import Waiver
 from .prose import ProseRenderer, namespace
@@ -78,8 +79,14 @@ def _check_percent(ctx: CheckContext, code: str, computed_phrase: str, stated: D
     computed = derive.percent(part, whole)
     if stated is None or computed is None:
         return
-    if abs(stated - computed) > derive.percent_tolerance(stated, part, whole):
-        yield ctx.error(code, f"{label}写为 {pct(stated)}，{computed_phrase} {pct(computed)}", path, value=stated)
+    if abs(stated - computed) <= derive.percent_tolerance(stated, part, whole):
+        return
+    as_percent = stated.scaleb(2)  # 0.6923 → 69.23, at the precision written
+    if 0 < stated <= 1 < computed and abs(as_percent - computed) <= derive.percent_tolerance(as_percent, part, whole):
+        yield ctx.error("E925", f"{label}写为 {_plain(stated)}，是小数写法？百分数应为：{_plain(as_percent)}%",
+                        path, value=stated)
+        return
+    yield ctx.error(code, f"{label}写为 {pct(stated)}，{computed_phrase} {pct(computed)}", path, value=stated)
 
 
 # --- declaration -------------------------------------------------------------------------------
@@ -262,6 +269,30 @@ def self_evaluation_department(ctx: CheckContext) -> Iterator[Finding]:
                         f"“{'”“'.join(missing)}”；请在 department.yaml 中填写", ("部门名称",), key=True)
 
 
+def self_evaluation_zero_wholes(ctx: CheckContext) -> Iterator[Finding]:
+    """E926: a share or rate the report prints has a whole of 0: it would print “—”, not a figure."""
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    finances = doc.background.finances
+    spending = finances.expenditure
+    wholes: list[tuple[Decimal | None, Path, str, str]] = [
+        (sum((s.amount for s in finances.income.sources), Decimal(0)), (*FINANCES, "收入", "来源"),
+         "收入合计", "各项收入占本年总收入的比例"),
+        (spending.basic.amount + spending.project.amount, (*FINANCES, "支出"), "支出合计",
+         "基本支出和项目支出的占比"),
+        (finances.budget.adjusted, (*FINANCES, "预算", "全年预算数"), "全年预算数", "预算执行率（自评表的执行率和得分）"),
+        (spending.previous_total, (*FINANCES, "支出", "上年支出合计"), "上年支出合计", "较上年的增长率"),
+    ]
+    for key, block in (("基本支出", spending.basic), ("项目支出", spending.project)):
+        if block.parts:
+            wholes.append((block.amount, (*FINANCES, "支出", key, "金额"), key, "各明细的占比"))
+    for i, project in enumerate(doc.analysis.projects):
+        wholes.append((project.budget, ("综合评价分析", "重点任务项目支出", i, "全年预算数"),
+                       f"“{project.name}”的全年预算数", "预算执行率"))
+    for whole, path, label, what in wholes:
+        if whole is not None and whole == 0:
+            yield ctx.error("E926", f"{label}为 0，报告中的{what}无法计算（会印成“—”）；请填写实际金额", path)
+
+
 def self_evaluation_scoring(ctx: CheckContext) -> Iterator[Finding]:
     """E601–E608, W601–W606: the 自评表 scored after the settings (财预〔2020〕10号 by default)."""
     doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
@@ -397,7 +428,8 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
     findings = [finding for check in checks for finding in check(ctx)]
     unwaivable = [*table_sizes(ctx)]
     if isinstance(ctx.document, SelfEvaluation):
-        unwaivable += [*self_evaluation_department(ctx), *stated_score_range(ctx)]
+        unwaivable += [*self_evaluation_department(ctx), *stated_score_range(ctx),
+                       *self_evaluation_zero_wholes(ctx)]
     return [*apply_waivers(ctx, findings, ctx.document.waivers), *unwaivable]
 
 
@@ -457,10 +489,6 @@ def _bounds(text: str) -> tuple[Decimal, Decimal] | None:
         return (number, number) if number.is_finite() else None
     except ArithmeticError:
         return None
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
 
 
 def stated_score_range(ctx: CheckContext) -> Iterator[Finding]:

@@ -30,6 +30,12 @@ def _unsigned_zero(value: Decimal) -> Decimal:
     return abs(value) if value.is_zero() else value
 
 
+def plain_number(value: Decimal) -> str:
+    """23618 → '23618', 95.50 → '95.5', 1234.5000 → '1234.5': a number inside a message."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def chinese_number(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (enough for section numbering)."""
     if n < 10:

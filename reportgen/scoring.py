@@ -17,6 +17,7 @@ from enum import StrEnum
 from . import derive
 from .findings import Path
 from .format import pct
+from .format import plain_number as _plain
 from .model import SelfEvaluation
 from .model.common import EvaluatedIndicator
 from .model.settings import Band, Grade, Scoring
@@ -137,12 +138,6 @@ def in_unit(measure: Measure, unit: str) -> Measure:
     if measure.unit and unit == f"万{measure.unit}":
         return Measure(measure.value / TEN_THOUSAND, unit)
     return measure
-
-
-def _plain(value: Decimal) -> str:
-    """23618 → '23618', 95.50 → '95.5' (numbers inside messages)."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --- the rules --------------------------------------------------------------------------------
@@ -401,6 +396,11 @@ def _quantitative(result: IndicatorResult, settings: Scoring) -> list[Problem]:
         return [*problems, Problem(
             "E606", f"实际完成值“{item.actual}”无法读出数字，不能与年度指标值“{target.text}”比较",
             (*path, "实际完成值"))]
+    if target.unit == "%" and not actual.unit and target.value and target.value > ONE and ZERO < actual.value <= ONE:
+        meant = f"{_plain(actual.value * HUNDRED)}%"
+        return [*problems, Problem(
+            "E925", f"实际完成值“{item.actual}”没有写 %，年度指标值是百分数“{target.text}”：是否应为“{meant}”？"
+            f"（小数 {item.actual} 即 {meant}）", (*path, "实际完成值"))]
     actual = in_unit(actual, target.unit)
     if target.unit and actual.unit and actual.unit != target.unit:
         problems.append(Problem(
@@ -444,6 +444,11 @@ def _qualitative(result: IndicatorResult, settings: Scoring) -> list[Problem]:
     band = find_band(settings.bands, item.band)
     if band is None:
         return [Problem("E605", f"未知的完成档次“{item.band}”；可选：{names}", (*path, "完成档次"))]
+    if not in_band(band, item.band_percent) and ZERO < item.band_percent <= ONE and \
+            in_band(band, item.band_percent * HUNDRED):
+        meant = f"{_plain(item.band_percent * HUNDRED)}%"
+        return [Problem("E925", f"档内得分比例写为 {_plain(item.band_percent)}，是小数写法？百分数应为：{meant}",
+                        (*path, "档内得分比例"))]
     if not in_band(band, item.band_percent):
         return [Problem(
             "E605", f"档内得分比例 {pct(item.band_percent)} 不在“{band.name}”的 "

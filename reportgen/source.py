@@ -20,6 +20,7 @@ import yaml
 from yaml.composer import Composer
 from yaml.resolver import Resolver
 
+from . import slips
 from .findings import Finding, Path, Position, Severity
 
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs") and huge files
@@ -200,6 +201,7 @@ def load_bytes(raw: bytes, file: str, size: int | None = None) -> Source:
 def load_text(text: str, file: str, source: Source | None = None) -> Source:
     source = source or Source(file=file)
     source.text = text
+    found = slips.text_slips(text)
     try:
         node = _compose(text)
     except _LimitExceeded as exc:
@@ -208,6 +210,12 @@ def load_text(text: str, file: str, source: Source | None = None) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        if (exc.problem or "").startswith(_STRUCTURE_PROBLEMS):  # what a slip of the hand looks like
+            found = [*found, *slips.syntax_slips(text, position.line)]
+        found = _unique_lines(found)
+        if found:  # the slip where it is, not the later line where YAML gave up
+            source.findings.extend(_slip_finding(file, slip) for slip in found)
+            return source
         problem = _translate_yaml_problem(exc.problem or str(exc))
         source.findings.append(Finding(file, position, Severity.ERROR, "E102", f"YAML 语法错误：{problem}"))
         return source
@@ -220,6 +228,9 @@ def load_text(text: str, file: str, source: Source | None = None) -> Source:
     except RecursionError:
         source.findings.append(source.finding("E107", f"嵌套层级过深（上限 {MAX_DEPTH} 层）"))
         return source
+    if found:  # YAML read it, but not as the clerk meant: nothing else is judged until fixed
+        source.findings.extend(_slip_finding(file, slip) for slip in found)
+        return source
     if node is None:
         source.data = None
         return source
@@ -229,6 +240,18 @@ def load_text(text: str, file: str, source: Source | None = None) -> Source:
     except _TooLarge:
         source.data = None
     return source
+
+
+def _slip_finding(file: str, slip: slips.Slip) -> Finding:
+    return Finding(file, Position(slip.line, slip.col), Severity.ERROR, slip.code, slip.message)
+
+
+def _unique_lines(found: list[slips.Slip]) -> list[slips.Slip]:
+    """One slip a line (the first), in line order."""
+    by_line: dict[int, slips.Slip] = {}
+    for slip in sorted(found, key=lambda s: (s.line, s.col)):
+        by_line.setdefault(slip.line, slip)
+    return list(by_line.values())
 
 
 def _reader_error(text: str, exc: yaml.reader.ReaderError, file: str) -> Finding:
@@ -272,6 +295,11 @@ _YAML_PROBLEMS = {
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
     "found unacceptable character": "含有不允许的控制字符",
 }
+
+
+# PyYAML's complaints when a line's structure is wrong (not an unclosed quote or bracket).
+_STRUCTURE_PROBLEMS = ("mapping values are not allowed here", "could not find expected ':'",
+                       "expected <block end>, but found")
 
 
 def _translate_yaml_problem(problem: str) -> str:

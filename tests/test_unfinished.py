@@ -203,3 +203,15 @@ def test_minus_zero_amount_in_a_document(tmp_path: Path) -> None:
     assert document.ok, [f.format() for f in document.findings]
     printed = text_of(render_document(document, "html"), "html", tmp_path)
     assert "-0" not in printed
+
+
+@pytest.mark.parametrize(("old", "new", "label"), [
+    pytest.param("      全年预算数: 10200.00", "      全年预算数: 0", "全年预算数为 0", id="budget"),
+    pytest.param("      上年支出合计: 9900.00", "      上年支出合计: 0", "上年支出合计为 0", id="previous-year"),
+])
+def test_a_zero_whole_is_an_error_not_a_dash(tmp_path: Path, old: str, new: str, label: str) -> None:
+    text = edit(SELF_EVALUATION, old, new)
+    document = load(tmp_path, SELF, text)
+    found = [f for f in document.findings if f.code == "E926"]
+    assert found and label in found[0].message and not document.ok
+    assert found[0].position.line == text.splitlines().index(new) + 1

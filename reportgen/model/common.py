@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from ..format import plain_number as _plain
+
 # A value the author still has to fill in (written by `reportgen new`); reported by validate.
 PLACEHOLDER = "待填写"
 
@@ -16,7 +18,7 @@ PLACEHOLDER = "待填写"
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?", re.ASCII)
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
 _UNIT_SUFFIX = re.compile(
-    r"^(?P<number>[+-]?[\d,]+(\.\d+)?)\s*(?P<unit>万元|元|万|%|％)$", re.ASCII
+    r"^(?P<number>[+-]?[\d,]+(\.\d+)?)\s*(?P<unit>万元|元|万|%|％|人|个|名|分|年)$", re.ASCII
 )
 
 
@@ -45,7 +47,7 @@ def refuse_reference(value: Any, what: str) -> None:
 def parse_decimal(value: Any, *, unit: str = "万元") -> Decimal:
     """A number from the scalar's own text; never via float. Raises ValueError in Chinese."""
     if isinstance(value, bool) or value is None:
-        raise ValueError("应为数字")
+        raise ValueError("没有填写数字" if value is None else "应为数字")
     if isinstance(value, Decimal | int):
         return _within_bounds(Decimal(value), str(value))
     if not isinstance(value, str):
@@ -56,17 +58,70 @@ def parse_decimal(value: Any, *, unit: str = "万元") -> Decimal:
         return _within_bounds(Decimal(text), text)
     if _GROUPED_NUMBER.fullmatch(text):
         return _within_bounds(Decimal(text.replace(",", "")), text)
+    raise number_slip(text, unit)
+
+
+_CHINESE_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿点]+")
+_WRONG_MINUS = re.compile(r"^[−－—–](?=\d)")
+
+
+def number_slip(text: str, unit: str) -> ValueError:
+    """Why `text` is not a number, naming the slip and giving the number meant (E006, E921–E923)."""
     normalised = unicodedata.normalize("NFKC", text).replace("，", ",").replace("。", ".")
     if normalised != text and (
         _PLAIN_NUMBER.fullmatch(normalised) or _GROUPED_NUMBER.fullmatch(normalised)
     ):
-        suggestion = normalised.replace(",", "")
-        raise ValueError(f"数字中含有全角字符“{text}”，请改为半角：{suggestion}")
+        return ValueError(f"数字中含有全角字符“{text}”，请改为半角：{normalised.replace(',', '')}")
+    if _WRONG_MINUS.match(normalised):
+        return CodedError("E923", f"负号写成了“{text[0]}”，应为半角减号：-{normalised[1:]}")
+    separator = _separator_slip(normalised)
+    if separator:
+        return separator
     match = _UNIT_SUFFIX.match(normalised)
     if match:
-        suggestion = match["number"].replace(",", "")
-        raise ValueError(f"数字后不要写单位“{match['unit']}”（单位为{unit}），请改为：{suggestion}")
-    raise ValueError(f"“{text}”不是数字")
+        number = match["number"].replace(",", "")
+        if match["unit"] == "元" and unit == "万元":
+            meant = _plain(Decimal(number) / 10000)
+            return CodedError("E921", f"金额以万元为单位：“{text}”即 {meant} 万元，请改为：{meant}"
+                                      f"（如果本来就是万元数，只删去“元”：{number}）")
+        return ValueError(f"数字后不要写单位“{match['unit']}”（单位为{unit}），请改为：{number}")
+    chinese = _chinese_number(normalised, unit)
+    if chinese is not None:
+        return CodedError("E922", f"用了中文数字“{text}”，请改为阿拉伯数字：{chinese}")
+    return ValueError(f"“{text}”不是数字")
+
+
+def _separator_slip(text: str) -> CodedError | None:
+    """、 or a comma for the decimal point, commas in the wrong places, spaces inside."""
+    if re.fullmatch(r"\d+、\d+", text):
+        return CodedError("E923", f"顿号“、”用作了小数点，请改为：{text.replace('、', '.')}")
+    if re.fullmatch(r"\d+,\d{1,2}", text):
+        return CodedError("E923", f"逗号用作了小数点？请改为：{text.replace(',', '.')}（千位分隔符后应有三位数字）")
+    if re.fullmatch(r"[+-]?\d[\d,]*(\.\d+)?", text) and "," in text:
+        return CodedError("E923", f"千位分隔符的位置不对（每三位一个逗号），请改为：{text.replace(',', '')}")
+    if re.fullmatch(r"[+-]?\d[\d ]*\d(\.\d+)?", text):
+        return CodedError("E923", f"数字中有空格，请改为：{text.replace(' ', '')}")
+    return None
+
+
+def _chinese_number(text: str, unit: str) -> str | None:
+    """三千一百 → 3100; 三千万元 → 3000 (万元); 百分之九十五 → 95%: what a Chinese numeral means."""
+    percent = text.startswith("百分之")
+    body = text.removeprefix("百分之")
+    yuan = unit == "万元" and body.endswith("元") and not body.endswith("万元")
+    body = body.removesuffix("万元") if unit == "万元" else body
+    body = body.removesuffix("元").removesuffix("年")
+    if not _CHINESE_NUMERAL.fullmatch(body):
+        return None
+    import cn2an  # a tenth of a second to import: only for a slip
+
+    try:
+        number = Decimal(str(cn2an.cn2an(body, "smart")))
+    except (ValueError, KeyError, ArithmeticError):
+        return None
+    if yuan:
+        number /= 10000
+    return _plain(number) + ("%" if percent else "")
 
 
 # Far beyond any budget in 万元, and within what decimal arithmetic keeps exact (28 digits).
@@ -108,6 +163,25 @@ def _count(value: Any) -> int:
     if number != number.to_integral_value() or number < 0:
         raise ValueError(f"应为非负整数，而不是 {value}")
     return int(number)
+
+
+_DATE = re.compile(r"(?P<year>\d{4})(?:年度?|[-/.年]\s*\d{1,2}(?:[-/.月]\s*\d{1,2}日?)?月?)")
+
+
+def _year(value: Any) -> int:
+    """年度 is a year: 2024. `2024年`, `2024-01-01`, `二〇二四`, `24` get the year they mean (E924)."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value.strip())
+        meant = None
+        if match := _DATE.fullmatch(text):
+            meant = match["year"]
+        elif re.fullmatch(r"\d{2}", text, re.ASCII):
+            meant = f"20{text}"
+        elif text.removesuffix("年度").removesuffix("年") != text or _CHINESE_NUMERAL.fullmatch(text):
+            meant = _chinese_number(text.removesuffix("年度").removesuffix("年"), "年")
+        if meant is not None and meant != text:
+            raise CodedError("E924", f"年度只写四位数字的年份，“{value.strip()}”请改为：{meant}")
+    return _count(value)
 
 
 def _points(value: Any) -> Decimal:
@@ -161,7 +235,7 @@ Identifier = Annotated[
     str, BeforeValidator(_identifier),
     WithJsonSchema({"type": "string", "description": "名称或代码，不能引用数据"}),
 ]
-Year = Annotated[int, BeforeValidator(_count), WithJsonSchema({"type": "integer", "minimum": 2000})]
+Year = Annotated[int, BeforeValidator(_year), WithJsonSchema({"type": "integer", "minimum": 2000})]
 Prose = Annotated[
     str, BeforeValidator(_text),
     WithJsonSchema({"type": "string", "description": "正文；段落之间空一行；可用 {{ 收入.合计 }} 引用数据"}),

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
+import unicodedata
+from functools import cache
+from importlib import resources
 from typing import Any, TypeVar
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..findings import Path
@@ -96,18 +101,75 @@ def _finding(source: Source, model_class: type[BaseModel], error: dict[str, Any]
         return source.finding(code, message, loc)
     message = _TYPE_MESSAGES.get(kind, error["msg"])
     code = "E004" if kind in ("list_type", "dict_type", "model_type", "model_attributes_type") else "E003"
+    written = error.get("input")
+    if code == "E004" and isinstance(written, str):
+        slip = _structure_slip(written, kind)
+        if slip:
+            return source.finding(*slip, loc)
     return source.finding(code, message, loc)
 
 
+def _structure_slip(written: str, kind: str) -> tuple[str, str] | None:
+    """A mapping or a list written on one line: `c:1` (no space after the colon), `甲、乙`."""
+    if kind != "list_type" and (match := re.fullmatch(r"([^\s:：]+)([:：])\s*(\S.*)", written)):
+        if match[2] == "：":
+            return "E911", f"“{written}”被读作文字：键“{match[1]}”后用了全角冒号“：”，请改为：“{match[1]}: {match[3]}”"
+        return "E912", f"“{written}”被读作文字：键“{match[1]}”的冒号后缺少空格，请改为：“{match[1]}: {match[3]}”"
+    parts = [p.strip() for p in re.split(r"[、，,；;]", written) if p.strip()]
+    if kind == "list_type" and len(parts) > 1:
+        lines = "”“".join(f"- {p}" for p in parts)
+        return "E004", f"应为列表：每项一行，以“- ”开头，请改为 {len(parts)} 行：“{lines}”"
+    return None
+
+
 def _closest(name: str, known: list[str]) -> str | None:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.34)
-    return close[0] if close else None
+    meant = meant_key(name, known)
+    return meant[0] if meant else None
+
+
+def meant_key(name: str, known: list[str]) -> tuple[str, str] | None:
+    """The known key an unknown one stands for, and the slip that made it: spaces inside, a unit
+    in brackets, traditional characters, a synonym (by meaning, kept as data), then spelling."""
+    spaced = re.sub(r"\s+", "", name)
+    if spaced in known and spaced != name:
+        return spaced, "键中有空格"
+    bare = re.sub(r"[（(][^（()）]*[)）]$", "", unicodedata.normalize("NFKC", spaced))
+    if bare in known and bare != spaced:
+        return bare, "单位或说明不写在键中"
+    simplified = _simplified(bare)
+    if simplified in known and simplified != bare:
+        return simplified, "繁体字"
+    for key in known:
+        if simplified in _synonyms().get(key, ()):
+            return key, "同义的说法"
+    close = difflib.get_close_matches(simplified, known, n=1, cutoff=0.34)
+    return (close[0], "") if close else None
+
+
+def _simplified(text: str) -> str:
+    import opencc  # only for an unknown key
+
+    return _converter(opencc).convert(text)
+
+
+@cache
+def _converter(opencc: types.ModuleType):
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _synonyms() -> dict[str, list[str]]:
+    """presets/key-synonyms.yaml: key → what clerks write for it."""
+    text = resources.files("reportgen.presets").joinpath("key-synonyms.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
 
 
 def _unknown_key_message(name: str, known: list[str]) -> str:
-    close = _closest(name, known)
-    if close:
-        return f"未知的键“{name}”，是否应为“{close}”？"
+    meant = meant_key(name, known)
+    if meant and meant[1]:
+        return f"未知的键“{name}”（{meant[1]}），应为“{meant[0]}”"
+    if meant:
+        return f"未知的键“{name}”，是否应为“{meant[0]}”？"
     if known:
         return f"未知的键“{name}”，此处可用的键：{'、'.join(known)}"
     return f"未知的键“{name}”"
