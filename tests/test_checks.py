@@ -303,6 +303,14 @@ def test_waiver_names_the_values_it_accepts(accepts: str | None, waived: bool, m
             findings[1].message.startswith(f"豁免 E201 [基本情况.收支情况.收入.合计] {message}")
 
 
+@pytest.mark.parametrize(("accepts", "waived"), [("良", True), ("中、良", True), ("优", False)])
+def test_waiver_on_a_grade_names_the_grade(accepts: str, waived: bool) -> None:
+    text = apply(SELF, [("    评价:", "    自评等级: 良\n    评价:"),  # the sample scores 优
+                        waiver("E608", "综合评价分析.自评结论.自评等级", accepts)])
+    assert sorted((f.code, f.waived is not None) for f in check(text, SELF)) == (
+        [("E608", True)] if waived else [("E608", False), ("E905", False)])
+
+
 @pytest.mark.parametrize(("stated", "accepts", "expected"), [
     pytest.param("92.3", "92.3", [("E607", True)], id="score-within-its-waiver"),
     pytest.param("120", "92.3", [("E607", False), ("E904", False), ("E905", False)],
