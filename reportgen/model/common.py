@@ -31,11 +31,13 @@ class Model(BaseModel):
 
 
 class CodedError(ValueError):
-    """A value error with its own finding code (the default is E006 for numbers, E003 otherwise)."""
+    """A value error with its own finding code (the default is E006 for numbers, E003 otherwise);
+    `at`: the characters of the written value where the slip is, to point the finding at them."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, at: str = "") -> None:
         super().__init__(message)
         self.code = code
+        self.at = at
 
 
 def refuse_reference(value: Any, what: str) -> None:
@@ -71,9 +73,10 @@ def number_slip(text: str, unit: str) -> ValueError:
     if normalised != text and (
         _PLAIN_NUMBER.fullmatch(normalised) or _GROUPED_NUMBER.fullmatch(normalised)
     ):
-        return ValueError(f"数字中含有全角字符“{text}”，请改为半角：{normalised.replace(',', '')}")
+        wide = next(c for c in text if not c.isascii())
+        return CodedError("E006", f"数字中含有全角字符“{text}”，请改为半角：{normalised.replace(',', '')}", wide)
     if _WRONG_MINUS.match(normalised):
-        return CodedError("E923", f"负号写成了“{text[0]}”，应为半角减号：-{normalised[1:]}")
+        return CodedError("E923", f"负号写成了“{text[0]}”，应为半角减号：-{normalised[1:]}", text[0])
     separator = _separator_slip(normalised)
     if separator:
         return separator
@@ -83,8 +86,9 @@ def number_slip(text: str, unit: str) -> ValueError:
         if match["unit"] == "元" and unit == "万元":
             meant = _plain(Decimal(number) / 10000)
             return CodedError("E921", f"金额以万元为单位：“{text}”即 {meant} 万元，请改为：{meant}"
-                                      f"（如果本来就是万元数，只删去“元”：{number}）")
-        return ValueError(f"数字后不要写单位“{match['unit']}”（单位为{unit}），请改为：{number}")
+                                      f"（如果本来就是万元数，只删去“元”：{number}）", "元")
+        return CodedError("E006", f"数字后不要写单位“{match['unit']}”（单位为{unit}），请改为：{number}",
+                          match["unit"])
     chinese = _chinese_number(normalised, unit)
     if chinese is not None:
         return CodedError("E922", f"用了中文数字“{text}”，请改为阿拉伯数字：{chinese}")
@@ -94,13 +98,13 @@ def number_slip(text: str, unit: str) -> ValueError:
 def _separator_slip(text: str) -> CodedError | None:
     """、 or a comma for the decimal point, commas in the wrong places, spaces inside."""
     if re.fullmatch(r"\d+、\d+", text):
-        return CodedError("E923", f"顿号“、”用作了小数点，请改为：{text.replace('、', '.')}")
+        return CodedError("E923", f"顿号“、”用作了小数点，请改为：{text.replace('、', '.')}", "、")
     if re.fullmatch(r"\d+,\d{1,2}", text):
-        return CodedError("E923", f"逗号用作了小数点？请改为：{text.replace(',', '.')}（千位分隔符后应有三位数字）")
+        return CodedError("E923", f"逗号用作了小数点？请改为：{text.replace(',', '.')}（千位分隔符后应有三位数字）", ",")
     if re.fullmatch(r"[+-]?\d[\d,]*(\.\d+)?", text) and "," in text:
-        return CodedError("E923", f"千位分隔符的位置不对（每三位一个逗号），请改为：{text.replace(',', '')}")
+        return CodedError("E923", f"千位分隔符的位置不对（每三位一个逗号），请改为：{text.replace(',', '')}", ",")
     if re.fullmatch(r"[+-]?\d[\d ]*\d(\.\d+)?", text):
-        return CodedError("E923", f"数字中有空格，请改为：{text.replace(' ', '')}")
+        return CodedError("E923", f"数字中有空格，请改为：{text.replace(' ', '')}", " ")
     return None
 
 

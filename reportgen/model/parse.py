@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..findings import Path
+from ..findings import Path, Position
 from ..source import Source
 from .common import PLACEHOLDER
 
@@ -98,7 +98,9 @@ def _finding(source: Source, model_class: type[BaseModel], error: dict[str, Any]
         exc = error.get("ctx", {}).get("error")
         message = str(exc) if exc is not None else error["msg"]
         code = getattr(exc, "code", None) or ("E006" if "数字" in message or "整数" in message else "E003")
-        return source.finding(code, message, loc)
+        finding = source.finding(code, message, loc)
+        finding.position = _slip_position(source, finding.position, error.get("input"), getattr(exc, "at", ""))
+        return finding
     message = _TYPE_MESSAGES.get(kind, error["msg"])
     code = "E004" if kind in ("list_type", "dict_type", "model_type", "model_attributes_type") else "E003"
     written = error.get("input")
@@ -107,6 +109,20 @@ def _finding(source: Source, model_class: type[BaseModel], error: dict[str, Any]
         if slip:
             return source.finding(*slip, loc)
     return source.finding(code, message, loc)
+
+
+def _slip_position(source: Source, value_at: Position, written: Any, at: str) -> Position:
+    """Where in the written value the slip is (`12345000元`: at 元), when the value is found as
+    written on its line; else where the value starts."""
+    if not at or not isinstance(written, str):
+        return value_at
+    lines = source.text.splitlines()
+    line = lines[value_at.line - 1] if 0 < value_at.line <= len(lines) else ""
+    start = line.find(written.strip(), value_at.col - 1)
+    if start < 0:
+        return value_at
+    offset = written.strip().find(at)
+    return Position(value_at.line, start + max(offset, 0) + 1)
 
 
 def _structure_slip(written: str, kind: str) -> tuple[str, str] | None:
