@@ -3,7 +3,7 @@
 VENV := .venv/bin
 SETUP := bash scripts/setup.sh
 
-.PHONY: build test validate bench schema clean
+.PHONY: build test validate bench schema clean golden
 
 build:
 	$(SETUP) runtime
@@ -23,6 +23,10 @@ bench:
 	$(VENV)/python bench/stages.py
 	$(VENV)/python bench/run.py
 	$(VENV)/python bench/preview.py
+
+golden:
+	$(SETUP) test
+	$(VENV)/python -m pytest tests/test_golden.py -q --update-golden
 
 schema:
 	$(VENV)/reportgen schema

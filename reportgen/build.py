@@ -89,6 +89,7 @@ class BuildReport:
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    fonts: list[str] = field(default_factory=list)  # the face used for each official face
 
     @property
     def ok(self) -> bool:
@@ -171,6 +172,7 @@ class InputHasher:
     def __init__(self, templates: Path) -> None:
         self.templates = templates
         self._files: dict[Path, str] = {}
+        self._fonts: dict[Path | None, Path | None] = {}
         self.code = checked.code_fingerprint()
 
     def file(self, path: Path) -> str:
@@ -191,7 +193,44 @@ class InputHasher:
             from .render.fonts import cjk_families
 
             digest.update("\n".join(cjk_families()).encode())
+            folder = self.fonts_folder(document)
+            for font in sorted(folder.iterdir()) if folder and folder.is_dir() else ():
+                digest.update(f"{font.name}\0{self.file(font)}".encode())
         return digest.hexdigest()
+
+
+    def fonts_folder(self, document: CheckedDocument) -> Path | None:
+        """The 字体文件夹 of the document's settings.yaml (read once per build)."""
+        path = document.inputs.get("settings")
+        if path not in self._fonts:
+            self._fonts[path] = fonts_folder(path)
+        return self._fonts[path]
+
+
+def fonts_folder(settings_path: Path | None) -> Path | None:
+    """The 字体文件夹 a settings.yaml names, if any."""
+    if settings_path is None:
+        return None
+    from .documents import Loader
+
+    settings = Loader().load_settings(settings_path)
+    if settings.model and settings.model.fonts_folder:
+        return settings.path.parent / settings.model.fonts_folder
+    return None
+
+
+def font_report(jobs: list[PlannedJob], templates: Path) -> list[str]:
+    """Which face the PDFs use for each official face, for the first PDF to make."""
+    from .render.fonts import stand_ins
+
+    pdf = next((p for p in jobs if p.fmt == "pdf"), None)
+    if pdf is None:
+        return []
+    folder = fonts_folder(pdf.document.inputs.get("settings"))
+    lines = stand_ins((templates / "style.css").read_text(encoding="utf-8"), folder)
+    if folder is not None and not folder.is_dir():
+        lines.insert(0, f"字体文件夹 {folder} 不存在，使用替代字体")
+    return lines
 
 
 def plan(checks: Checks, out: Path, formats: tuple[str, ...], templates: Path) -> list[PlannedJob]:
@@ -412,6 +451,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         report.unchanged = [p.output for p in planned if p not in todo]
         report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
         report.stale = mark_stale(manifest, out, report)
+        report.fonts = font_report(todo, templates)
         try:
             _run(document_jobs(todo, templates), len(todo), out, manifest, report, executor,
                  jobs or os.cpu_count() or 1, progress)
@@ -419,7 +459,8 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
             report.interrupted = True
         finally:
             report.seconds = time.perf_counter() - started  # as index.html states it
-            _save(out, manifest, checks, planned, report)
+            with interrupts_deferred():  # a Ctrl+C pressed again must not cut the saving short
+                _save(out, manifest, checks, planned, report)
     return report
 
 
@@ -509,6 +550,19 @@ def _run_batch(pool: cf.Executor, batch: list[DocumentJob], finish: Finish) -> l
             future.cancel()
         raise
     return crashed
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Ctrl+C ignored for the duration (in the main thread; elsewhere signals are not ours)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def stop_now(pool: cf.Executor) -> None:

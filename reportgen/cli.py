@@ -187,6 +187,8 @@ def build(paths: tuple[Path, ...], jobs: int | None, formats: str, out: Path, fo
         sys.exit(130)
     if report.interrupted:
         _ignore_further_interrupts()
+    for line in report.fonts:
+        click.echo(f"字体：{line}")
     for finding in report.findings:  # errors here; warnings are listed in index.html and by validate
         if finding.is_error:
             click.echo(finding.format(), err=True)

@@ -72,6 +72,12 @@ class Document:
         return self.settings.model if self.settings and self.settings.model else Settings()
 
     @property
+    def fonts_folder(self) -> Path | None:
+        """The office's fonts (字体文件夹 of settings.yaml), relative to the content folder."""
+        folder = self.scoring_settings.fonts_folder
+        return self.settings.path.parent / folder if folder and self.settings else None
+
+    @property
     def taxonomy(self) -> Taxonomy:
         return load_preset(self.scoring_settings.taxonomy)
 
@@ -205,10 +211,14 @@ class Loader:
                 settings=document.scoring_settings,
                 counterpart=sibling.source if sibling else None,
                 parts=document.parts,
+                department_file=department.source.file if department else None,
             )
             _link(kind, ctx, document, sibling)
             if kind.parts_link and document.parts:
                 kind.resolved("parts_link")(ctx, document)
+            if kind.prepare:  # e.g. every text's references filled in, before anything reads it
+                kind.resolved("prepare")(ctx)
+                document.model = ctx.document
             _derive(kind, ctx, document)
             document.check_findings = run_checks(ctx, kind.resolved("checks"))
         return document

@@ -62,7 +62,7 @@ def identity(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def declaration_funds(ctx: CheckContext) -> Iterator[Finding]:
-    """E201: 资金总额 = 财政拨款 + 其他资金, for the year and the medium term; E902: the year within
+    """E201: 资金总额 = 财政拨款 + 其他资金, for the year and the medium term; E703: the year within
     the medium term."""
     doc: ProjectDeclaration = ctx.document  # type: ignore[assignment]
     for key, funds in (("年度资金总额", doc.funds.annual), ("中期资金总额", doc.funds.medium_term)):
@@ -71,12 +71,12 @@ def declaration_funds(ctx: CheckContext) -> Iterator[Finding]:
                                  f"{key}")
     medium = doc.funds.medium_term
     if medium is not None and doc.funds.annual.total > medium.total:
-        yield ctx.error("E902", f"年度资金总额 {money(doc.funds.annual.total)} 大于中期资金总额 {money(medium.total)}",
+        yield ctx.error("E703", f"年度资金总额 {money(doc.funds.annual.total)} 大于中期资金总额 {money(medium.total)}",
                         (*FUNDS, "年度资金总额", "资金总额"))
 
 
 def declaration_unstated(ctx: CheckContext) -> Iterator[Finding]:
-    """W901: a field of the form left out (printed empty): stated nowhere, so not invented."""
+    """W702: a field of the form left out (printed empty): stated nowhere, so not invented."""
     doc: ProjectDeclaration = ctx.document  # type: ignore[assignment]
     missing = [(("项目属性",), doc.attribute), (("项目期",), doc.period)]
     missing += _split_missing(doc.funds.annual, "年度资金总额")
@@ -98,7 +98,7 @@ def _any_indicator(doc: Any) -> bool:
 def _unstated(ctx: CheckContext, fields: list[tuple[tuple, Any]]) -> Iterator[Finding]:
     for path, value in fields:
         if value is None:
-            yield ctx.source.finding("W901", f"未填写“{path[-1]}”：表中此栏将留空，请补充", path[:-1] or path,
+            yield ctx.source.finding("W702", f"未填写“{path[-1]}”：表中此栏将留空，请补充", path[:-1] or path,
                                      warning=True, key=True)
 
 
@@ -174,7 +174,7 @@ def link_evaluation(ctx: CheckContext, document: Document, sibling: Sibling) -> 
 
 def _project_total(ctx: CheckContext, parts: list[Any], amount, department_total: Decimal, label: str,
                    path: tuple, names: list[str], names_label: str) -> Iterator[Finding]:
-    """E910 more than 项目支出, W910 less (projects not yet written), W911 names on either side."""
+    """E710 more than 项目支出, W710 less (projects not yet written), W711 names on either side."""
     models = [part.model for part in parts if part.model is not None]
     if not models:
         return
@@ -184,19 +184,19 @@ def _project_total(ctx: CheckContext, parts: list[Any], amount, department_total
     gap = department_total - total
     if abs(gap) > derive.sum_tolerance([department_total, *amounts]):
         if gap < 0:
-            yield ctx.error("E910", f"本年度 {len(models)} 个项目的{label}合计 {money(total)}（{listing}），"
+            yield ctx.error("E710", f"本年度 {len(models)} 个项目的{label}合计 {money(total)}（{listing}），"
                                     f"超过项目支出 {money(department_total)} {money(-gap)}", path)
         else:
-            yield ctx.warning("W910", f"本年度 {len(models)} 个项目的{label}合计 {money(total)}（{listing}），"
+            yield ctx.warning("W710", f"本年度 {len(models)} 个项目的{label}合计 {money(total)}（{listing}），"
                                       f"比项目支出 {money(department_total)} 少 {money(gap)}：还有项目未编写项目表", path)
     projects = {_name_key(model.project) for model in models}
     missing = [name for name in names if _name_key(name) not in projects]
     surplus = [model.project for model in models if _name_key(model.project) not in {_name_key(n) for n in names}]
     if names and missing:
-        yield ctx.warning("W911", f"{names_label}中的“{'”“'.join(missing)}”没有对应的项目表"
+        yield ctx.warning("W711", f"{names_label}中的“{'”“'.join(missing)}”没有对应的项目表"
                                   f"（projects/<项目>/ 下）", path)
     if names and surplus:
-        yield ctx.warning("W911", f"项目“{'”“'.join(surplus)}”不在{names_label}中", path)
+        yield ctx.warning("W711", f"项目“{'”“'.join(surplus)}”不在{names_label}中", path)
 
 
 def _name_key(name: str) -> str:
@@ -232,7 +232,7 @@ def fill_project_spending(ctx: CheckContext, document: Document) -> None:
 
 def evaluation_projects(ctx: CheckContext) -> Iterator[Finding]:
     """The project self-evaluations of the year against the report's 项目支出 and 重点任务项目支出;
-    E911 where both state a project's figures and they differ; E912 a figure stated nowhere."""
+    E711 where both state a project's figures and they differ; E712 a figure stated nowhere."""
     doc = ctx.document
     spending = doc.analysis.projects
     yield from _project_total(ctx, ctx.parts, lambda m: m.funds.total.executed,
@@ -244,7 +244,7 @@ def evaluation_projects(ctx: CheckContext) -> Iterator[Finding]:
         path = ("综合评价分析", "重点任务项目支出", index)
         for label, value in (("全年预算数", item.budget), ("实际执行数", item.executed)):
             if value is None:
-                yield ctx.error("E912", f"“{item.name}”未填写{label}，本年度也没有同名项目的项目支出绩效自评表可取",
+                yield ctx.error("E712", f"“{item.name}”未填写{label}，本年度也没有同名项目的项目支出绩效自评表可取",
                                 path)
         project = by_name.get(_name_key(item.name))
         if project is None:
@@ -252,7 +252,7 @@ def evaluation_projects(ctx: CheckContext) -> Iterator[Finding]:
         for label, stated, actual in (("全年预算数", item.budget, project.funds.total.adjusted),
                                       ("实际执行数", item.executed, project.funds.total.executed)):
             if stated is not None and stated != actual:
-                yield ctx.error("E911", f"“{item.name}”的{label}为 {money(stated)}，与项目自评表中的 "
+                yield ctx.error("E711", f"“{item.name}”的{label}为 {money(stated)}，与项目自评表中的 "
                                         f"{money(actual)} 不一致", (*path, label))
 
 

@@ -70,7 +70,7 @@ def project_declaration_skeleton(names: tuple[str, str], year: int, taxonomy: Ta
     department, project = names
     return [
         comment("项目支出绩效目标申报表。金额单位为万元，只写数字。把每个“待填写”改为实际内容；"
-                "暂时无法填写的栏目（如项目期）可删除，validate 会提示（W901）。"),
+                "暂时无法填写的栏目（如项目期）可删除，validate 会提示（W702）。"),
         Entry("项目名称", project),
         Entry("年度", str(year)),
         Entry("主管部门", department),
@@ -122,7 +122,7 @@ def next_project_declaration(previous: ProjectDeclaration, year: int, sibling: A
     money.append(Entry("年度资金总额", _funds(previous.funds.annual, year)))
     goals = ([Entry("中期目标", previous.goals.medium_term, "沿用上年，请核对")] if previous.goals.medium_term else [])
     entries += [Entry("项目资金", money), Entry("总体目标", [*goals, Entry("年度目标", TODO)])]
-    if previous.indicators:  # none last year: left out, validate reminds (W901)
+    if previous.indicators:  # none last year: left out, validate reminds (W702)
         entries.append(Entry("绩效指标", [
             Entry(first, [Entry(second, Seq([
                 [Entry("三级指标", item.name),

@@ -20,3 +20,13 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     shutil.copytree(ROOT / "content", tmp_path / "content", ignore=shutil.ignore_patterns("projects"))
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     return tmp_path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="replace the approved page images in tests/golden/ by the pages rendered now")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

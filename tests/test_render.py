@@ -187,11 +187,14 @@ def test_pdf_does_not_depend_on_what_the_process_rendered_before(rendered):
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from reportgen.render.justify import justify_lines
     from reportgen.render.templates import TEMPLATES
 
     for name in reversed(DOCUMENTS):
         html = rendered[name]["html"].decode("utf-8")
-        fresh = HTML(string=html, base_url=str(TEMPLATES) + "/").write_pdf(font_config=FontConfiguration())
+        pages = HTML(string=html, base_url=str(TEMPLATES) + "/").render(font_config=FontConfiguration())
+        justify_lines(pages)
+        fresh = pages.write_pdf()
         assert render_pdf(html) == fresh == rendered[name]["pdf"], name
 
 
@@ -258,7 +261,7 @@ def test_one_pdf_at_a_time_in_a_process(monkeypatch):
             running[0] -= 1
             return b"%PDF"
 
-    monkeypatch.setattr(pdf, "lay_out", lambda html, templates: Pages())
+    monkeypatch.setattr(pdf, "lay_out", lambda html, templates, fonts: Pages())
     with ThreadPoolExecutor(4) as threads:
         assert list(threads.map(render_pdf, ["<p>一</p>"] * 8)) == [b"%PDF"] * 8
     assert max(overlaps) == 1

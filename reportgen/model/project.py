@@ -1,7 +1,7 @@
 """项目支出绩效目标申报表 and 项目支出绩效自评表 (财政部 财预〔2020〕10号 附件): one pair per project.
 
 Keys are the forms' labels. A field the form has but the author cannot state yet (a figure not
-published) may be left out: it prints as an empty cell and validation warns (W901), so that
+published) may be left out: it prints as an empty cell and validation warns (W702), so that
 nothing is invented to fill the form.
 """
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Count, Model, Percent, Points, Text
+from .common import Count, Identifier, Model, Percent, Points, Text
 
 HUNDRED = Decimal(100)
 
@@ -16,7 +16,7 @@ HUNDRED = Decimal(100)
 class Band(Model):
     """A band of a qualitative indicator: the share of its points it may earn."""
 
-    name: Text = Field(alias="名称", description="如 达成年度指标")
+    name: Identifier = Field(alias="名称", description="如 达成年度指标")
     lower: Percent = Field(alias="下限", description="得分比例下限，如 80%")
     upper: Percent = Field(alias="上限", description="得分比例上限，如 100%")
 
@@ -30,7 +30,7 @@ class Band(Model):
 class Grade(Model):
     """A grade and the lowest total (unrounded) that earns it."""
 
-    name: Text = Field(alias="名称", description="如 优 或 优秀")
+    name: Identifier = Field(alias="名称", description="如 优 或 优秀")
     minimum: Points = Field(alias="最低分", description="总分不低于此分即为该等级")
 
 
@@ -112,6 +112,11 @@ class Settings(Model):
 
     taxonomy: Text = Field("default", alias="指标体系", description="指标体系预设名称，如 default")
     scoring: Scoring = Field(default_factory=Scoring, alias="评分")
+    fonts_folder: Text | None = Field(
+        None, alias="字体文件夹",
+        description="存放 仿宋_GB2312、方正小标宋简体、楷体_GB2312、黑体 等字体文件的文件夹（相对 content 文件夹），"
+                    "PDF 使用并嵌入其中的字体",
+    )
 
     @field_validator("taxonomy")
     @classmethod

@@ -10,6 +10,7 @@ import subprocess
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
+from pathlib import Path as FilePath
 
 from ..findings import Finding, Path, Position, Severity
 from ..source import Source, iter_strings
@@ -135,3 +136,90 @@ def _written_at(source: Source, path: Path, char: str) -> Position:
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
+# --- the office's fonts folder and the faces standing in ------------------------------------------
+
+# The faces GB/T 9704 documents name, and the stylesheet variable holding each one's family list.
+OFFICIAL_FACES = {"仿宋_GB2312": "--fangsong", "方正小标宋简体": "--xiaobiaosong",
+                  "楷体_GB2312": "--kaiti", "黑体": "--heiti"}
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+_FAMILY_NAME_IDS = (1, 16)  # family and typographic family, in every language the font gives
+
+
+def folder_families(folder: FilePath) -> dict[str, FilePath]:
+    """Each family name (English and Chinese) of the font files in `folder` → its file."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    families: dict[str, FilePath] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in FONT_SUFFIXES:
+            continue
+        try:
+            fonts = (TTCollection(path).fonts if path.suffix.lower() in (".ttc", ".otc")
+                     else [TTFont(path, lazy=True)])
+        except Exception:  # fontTools raises many kinds; a file that is no font is passed over
+            continue
+        for font in fonts:
+            for record in font["name"].names:
+                name = record.toUnicode().strip() if record.nameID in _FAMILY_NAME_IDS else ""
+                if name and not set(name) & set('"\\;{}'):
+                    families.setdefault(name, path)
+    return families
+
+
+def font_face_rules(css: str, folder: FilePath | None) -> str:
+    """A stylesheet putting the office's own files first in the family lists they match.
+
+    The faces get names of their own: fontconfig's aliases (64-reportgen-gov-fonts.conf maps
+    仿宋_GB2312 to Noto Serif CJK SC for LibreOffice) would otherwise win over an @font-face.
+    """
+    provided = folder_families(folder) if folder is not None and folder.is_dir() else {}
+    faces, variables = [], []
+    for variable, chain, own in _official_files(css, provided):
+        if own is not None:
+            private = f"office{variable}"
+            faces.append(f'@font-face {{ font-family: "{private}"; src: url("{own.resolve().as_uri()}"); }}')
+            variables.append(f"  {variable}: " + ", ".join(f'"{name}"' for name in [private, *chain]) + ";")
+    if not faces:
+        return ""
+    return "<style>\n" + "\n".join(faces) + "\n:root {\n" + "\n".join(variables) + "\n}\n</style>"
+
+
+def _official_files(css: str, provided: dict[str, FilePath],
+                    ) -> Iterator[tuple[str, list[str], FilePath | None]]:
+    """(variable, family list, the folder's file for it or None) of each official face."""
+    for variable in OFFICIAL_FACES.values():
+        chain = _family_list(css, variable)
+        yield variable, chain, next((provided[name] for name in chain if name in provided), None)
+
+
+def stand_ins(css: str, folder: FilePath | None) -> list[str]:
+    """One line per official face: the file of the fonts folder, or the installed face that
+    fontconfig picks from the stylesheet's family list."""
+    provided = folder_families(folder) if folder is not None and folder.is_dir() else {}
+    lines = []
+    for (official, _), (_, chain, own) in zip(OFFICIAL_FACES.items(), _official_files(css, provided),
+                                             strict=True):
+        if own is not None:
+            lines.append(f"{official}：使用字体文件夹中的 {own.name}")
+        else:
+            face = _fontconfig_match(chain)
+            named = face in chain and chain.index(face) <= chain.index(official)
+            lines.append(f"{official}：使用已安装的 {face}" if named else f"{official}：未找到，以 {face} 代替")
+    return lines
+
+
+def _family_list(css: str, variable: str) -> list[str]:
+    match = re.search(rf"{re.escape(variable)}\s*:\s*([^;]+);", css)
+    if match is None:
+        raise ValueError(f"style.css has no {variable}")
+    return [name.strip().strip('"') for name in match.group(1).split(",")]
+
+
+def _fontconfig_match(families: list[str]) -> str:
+    """The installed family fontconfig gives for a family list (its aliases applied)."""
+    if shutil.which("fc-match") is None:
+        return "（未知：未安装 fontconfig）"
+    pattern = ",".join(re.sub(r"([-,:\\])", r"\\\1", name) for name in families) + ":lang=zh-cn"
+    result = subprocess.run(["fc-match", "-f", "%{family[0]}", pattern],
+                            capture_output=True, text=True, check=False)
+    return result.stdout.strip() or "（未知）"

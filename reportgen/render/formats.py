@@ -38,8 +38,8 @@ def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES
 
 def render_formats(document: Document, formats: Iterable[str], *, templates: Path = TEMPLATES,
                    draft: bool = False) -> dict[str, bytes | RenderError]:
-    """Every requested format of one checked document, from one context (and one HTML page for
-    both HTML and PDF). A format that fails gives its RenderError; the others are still written."""
+    """Every requested format of one checked document, from one context. A format that fails
+    gives its RenderError; the others are still written."""
     formats = tuple(formats)
     for fmt in formats:
         if fmt not in document.kind_row.outputs:
@@ -49,18 +49,9 @@ def render_formats(document: Document, formats: Iterable[str], *, templates: Pat
     except RenderError as exc:
         return {fmt: exc for fmt in formats}
     results: dict[str, bytes | RenderError] = {}
-    pages: dict[bool, str] = {}  # draft → the HTML page
-
-    def page(draft_page: bool) -> str:
-        if draft_page not in pages:
-            from .html import render_html
-
-            pages[draft_page] = render_html(context, templates=templates, draft=draft_page)
-        return pages[draft_page]
-
     for fmt in formats:
         try:
-            results[fmt] = _guarded(lambda fmt=fmt: _write(document, context, fmt, templates, draft, page))
+            results[fmt] = _guarded(lambda fmt=fmt: _write(document, context, fmt, templates, draft))
         except RenderError as exc:
             results[fmt] = exc
     return results
@@ -72,13 +63,20 @@ def _context(document: Document) -> dict[str, Any]:
     return document_context(document)
 
 
-def _write(document: Document, context: dict[str, Any], fmt: str, templates: Path, draft: bool, page) -> bytes:
+def _write(document: Document, context: dict[str, Any], fmt: str, templates: Path, draft: bool) -> bytes:
     if fmt == "html":
-        return page(draft).encode("utf-8")
-    if fmt == "pdf":
+        from .html import render_html
+
+        return render_html(context, templates=templates, draft=draft).encode("utf-8")
+    if fmt == "pdf":  # its own page: with the @font-face rules of the 字体文件夹
+        from .fonts import font_face_rules
+        from .html import render_html
         from .pdf import render_pdf
 
-        return render_pdf(page(False), templates=templates, sources=content_sources(document))
+        fonts = document.fonts_folder
+        css = (templates / "style.css").read_text(encoding="utf-8")
+        html = render_html(context, templates=templates, head=font_face_rules(css, fonts))
+        return render_pdf(html, templates=templates, sources=content_sources(document), fonts=fonts)
     writer = document.kind_row.writers.get(fmt)
     if writer is None:
         raise ValueError(f"unknown format {fmt}")

@@ -8,7 +8,6 @@ from typing import Any
 from markupsafe import Markup
 
 from ..documents import Document
-from ..prose import ProseRenderer, namespace
 from .context import declaration_context, self_evaluation_context
 from .templates import TEMPLATES, environment
 
@@ -22,8 +21,7 @@ def document_context(document: Document) -> dict[str, Any]:
 
 def declaration_document_context(document: Document) -> dict[str, Any]:
     department = document.department.model if document.department else None
-    context = declaration_context(document.model, department, document.taxonomy,  # type: ignore[arg-type]
-                                  ProseRenderer(namespace(document.model)))
+    context = declaration_context(document.model, department, document.taxonomy)  # type: ignore[arg-type]
     context["sources"] = {key: _where(document, "document", path) for key, path in DECLARATION_SECTIONS.items()}
     return context
 
@@ -31,8 +29,7 @@ def declaration_document_context(document: Document) -> dict[str, Any]:
 def self_evaluation_document_context(document: Document) -> dict[str, Any]:
     department = document.department.model if document.department else None
     context = self_evaluation_context(document.model, department, document.taxonomy,  # type: ignore[arg-type]
-                                      ProseRenderer(namespace(document.model)), document.scoring_settings,
-                                      card=document.scorecard)
+                                      document.scoring_settings, card=document.scorecard)
     for block in context["blocks"]:
         block.source = _where(document, *block.origin) if block.origin else ""
     return context

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 
 from ..source import Source
 from .fonts import ensure_cjk_fonts, ensure_glyphs
+from .justify import justify_lines
 from .templates import TEMPLATES
 
 if TYPE_CHECKING:  # weasyprint loads when a PDF is made, not for validation
@@ -32,11 +33,12 @@ def _fetcher_class():
     from weasyprint.urls import URLFetcher
 
     class TemplatesOnlyFetcher(URLFetcher):
-        """Refuses the network and every file outside the templates folder."""
+        """Refuses the network and every file outside the templates folder (and the fonts folder)."""
 
-        def __init__(self, root: Path) -> None:
+        def __init__(self, root: Path, fonts: Path | None = None) -> None:
             super().__init__(allowed_protocols={"file"})
             self.root = root.resolve()
+            self.readable = [self.root, *([fonts.resolve()] if fonts else [])]
 
         def fetch(self, url, headers=None):
             return super().fetch(self.allowed(url), headers)
@@ -50,31 +52,35 @@ def _fetcher_class():
                 path = Path(unquote(parsed.path)).resolve()
             except (OSError, ValueError) as exc:
                 raise ValueError(f"已拒绝读取外部资源：{url}") from exc
-            if not path.is_relative_to(self.root):
+            if not any(path.is_relative_to(folder) for folder in self.readable):
                 raise ValueError(f"已拒绝读取外部资源：{url}")
             return path.as_uri()
 
     return TemplatesOnlyFetcher
 
 
-def render_pdf(html: str, *, templates: Path = TEMPLATES, sources: Sequence[Source] = ()) -> bytes:
+def render_pdf(html: str, *, templates: Path = TEMPLATES, sources: Sequence[Source] = (),
+               fonts: Path | None = None) -> bytes:
     """The same HTML as the preview, laid out for print; fonts embedded and subset.
 
     `sources`: the YAML the text comes from, to locate a character no font can draw.
+    `fonts`: the office's fonts folder, which the HTML's @font-face rules may read.
     """
     ensure_cjk_fonts()
     ensure_glyphs(html, sources)
     with _ONE_AT_A_TIME, collector_paused():
-        return lay_out(html, templates=templates).write_pdf()
+        return lay_out(html, templates=templates, fonts=fonts).write_pdf()
 
 
-def lay_out(html: str, *, templates: Path = TEMPLATES) -> LaidOut:
+def lay_out(html: str, *, templates: Path = TEMPLATES, fonts: Path | None = None) -> LaidOut:
     """The pages of `html`, before they are written: the first half of render_pdf."""
     from weasyprint import HTML
 
-    fetcher = _fetcher_class()(templates)
+    fetcher = _fetcher_class()(templates, fonts)
     document = HTML(string=html, base_url=str(templates) + "/", url_fetcher=fetcher)
-    return document.render(font_config=_font_config(html))
+    pages = document.render(font_config=_font_config(html))
+    justify_lines(pages)
+    return pages
 
 
 def _font_config(html: str) -> FontConfiguration:

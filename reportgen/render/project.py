@@ -23,7 +23,7 @@ from .docx import add_table, one_grid
 from .docx import render_docx as fill_word_template
 from .templates import TEMPLATES
 
-EMPTY = ""  # a field the author has not stated (validation warns, W901): an empty cell
+EMPTY = ""  # a field the author has not stated (validation warns, W702): an empty cell
 
 
 def _text(value: Any) -> str:
