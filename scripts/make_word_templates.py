@@ -176,7 +176,7 @@ def project_template(path: Path) -> None:
     """The project forms (项目支出绩效目标申报表, 项目支出绩效自评表): portrait, one form table."""
     document = base_document(landscape=False)
     document.add_paragraph("{{ title }}", style="公文标题")
-    document.add_paragraph("{{ subtitle }}", style="单位说明")
+    document.add_paragraph("{{ subtitle }}", style="单位说明").alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph("{{p form }}", style="表格文字")
     document.save(path)
 

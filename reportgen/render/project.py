@@ -107,7 +107,7 @@ def evaluation_context(document: Document) -> dict[str, Any]:
     scored: Table = indicator_table(doc, card, settings, document.taxonomy)  # type: ignore[arg-type]
     indicator_block = [[_label("绩效指标", colspan=8)], [_label(c) for c in scored.columns], *scored.rows]
     form = one_grid("project-form", [
-        ([14, 36, 14, 36], identity), ([12, 17, 13, 13, 13, 8, 11, 13], funds), ([12, 44, 44], goals),
+        ([14, 36, 14, 36], identity), ([12, 16, 13, 13, 13, 8, 13, 12], funds), ([12, 44, 44], goals),
         (scored.widths, indicator_block),
     ])
     return _context(document, doc, "项目支出绩效自评表", f"（{doc.year}年度）", form)
