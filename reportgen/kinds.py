@@ -118,7 +118,8 @@ _PROJECT_TEMPLATES = {"html": _PROJECT_HTML, "pdf": _PROJECT_HTML,
                       "docx": ("word/project.docx",), "xlsx": ()}
 _PROJECT = {"depth": 2, "folder": "projects", "name_field": ("项目名称",), "subject": "project", "templates": _PROJECT_TEMPLATES,
             "writers": {"docx": "reportgen.render.project:render_docx", "xlsx": "reportgen.render.project:render_xlsx"},
-            "output_name": "{year}年{title}（{subject}）", "summary": "reportgen.summary:project_row"}
+            "output_name": "{year}年{title}（{subject}）", "summary": "reportgen.summary:project_row",
+            "prepare": "reportgen.checks:fill_references"}
 
 KINDS += (
     Kind(

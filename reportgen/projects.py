@@ -108,7 +108,7 @@ def project_table_sizes(ctx: CheckContext) -> Iterator[Finding]:
 
 
 DECLARATION_CHECKS = (identity, declaration_funds, declaration_unstated, indicator_taxonomy, punctuation,
-                      project_table_sizes)
+                      checks.prose_references, project_table_sizes)
 
 
 # --- checks of a project self-evaluation -------------------------------------------------------
@@ -144,7 +144,7 @@ def evaluation_unstated(ctx: CheckContext) -> Iterator[Finding]:
 
 
 EVALUATION_CHECKS = (identity, evaluation_funds, evaluation_unstated, indicator_taxonomy,
-                     checks.self_evaluation_scoring, punctuation, project_table_sizes)
+                     checks.self_evaluation_scoring, punctuation, checks.prose_references, project_table_sizes)
 
 
 # --- the chain: a project's self-evaluation takes what its declaration states -------------------

@@ -207,6 +207,8 @@ def namespace(document: Declaration | SelfEvaluation) -> dict[str, Any]:
         budget["按预算级次划分"]["合计"] = figures.levels_total
         data["预算"] = budget
         return data
+    if not isinstance(document, SelfEvaluation):  # a project form: its own data, under its labels
+        return data
     figures = derive.self_evaluation_figures(document)
     finances = data["基本情况"]["收支情况"]
     data["收入"] = {**finances["收入"], "合计": figures.income_total}

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from samples import DECLARATION, DEPARTMENT, SELF_EVALUATION, edit, write_tree
-from tools import ROOT, html_text_parts
+from tools import ROOT, docx_text, html_text_parts, pdf_text, xlsx_text
 
 from reportgen.build import build
 from reportgen.cli import main
@@ -261,3 +261,27 @@ def test_projects_preview(tmp_path: Path, monkeypatch) -> None:
     # saving a project re-renders the department's documents of its year too
     rebuilt = site.rebuild([root / FOLDER / "project-self-evaluation.yaml"])
     assert "media/2024/self-evaluation.yaml" in rebuilt.keys and "media/2024/declaration.yaml" in rebuilt.keys
+
+
+def test_project_references_are_filled_in_every_format_and_located_when_unknown(tmp_path: Path) -> None:
+    """`{{ … }}` in a project's text fields: filled as in the department's documents, or a located error."""
+    root = tree(tmp_path)
+    declaration = edit(PROJECT_DECLARATION, "  年度目标: 保障机构正常运转。\n",
+                       "  年度目标: 保障{{ 年度 }}年机构正常运转。\n")
+    write_tree(root, {f"{FOLDER}/project-declaration.yaml": declaration})
+    document = Loader().load_document(root / FOLDER / "project-declaration.yaml")
+    assert document.ok, [f.format() for f in document.findings]
+    printed = {
+        "html": "".join(html_text_parts(render_document(document, "html"))),
+        "pdf": pdf_text(render_document(document, "pdf"), tmp_path),
+        "docx": docx_text(render_document(document, "docx"), tmp_path),
+        "xlsx": xlsx_text(render_document(document, "xlsx")),
+    }
+    for fmt, text in printed.items():
+        assert "保障2024年机构正常运转" in text.replace("\n", ""), fmt
+        assert "{{" not in text, fmt
+
+    unknown = edit(PROJECT_DECLARATION, "  年度目标: 保障机构正常运转。\n", "  年度目标: 保障{{ 年份 }}年机构运转。\n")
+    write_tree(root, {f"{FOLDER}/project-declaration.yaml": unknown})
+    located = [f for f in findings(root) if f[0] == "project-declaration.yaml" and f[1].startswith("E5")]
+    assert located and located[0][2] == 18, located  # the line of 年度目标
