@@ -30,6 +30,8 @@ from .content import (
     sibling_file,
 )
 from .findings import Finding, Position, Severity
+from .profiles import PROFILES_FOLDER
+from .render.templates import TEMPLATES
 from .source import MAX_BYTES, content_digest
 
 CACHE_FORMAT = 2
@@ -75,6 +77,9 @@ def code_fingerprint() -> str:
     package = Path(__file__).resolve().parent
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):
         digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for path in sorted((TEMPLATES / PROFILES_FOLDER).glob("*.yaml")):  # the forms' profiles: read by the checks
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import chain
@@ -22,6 +23,8 @@ from .content import (
 from .findings import Finding
 from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.parse import parse_model
+from .model.settings import with_scoring
+from .profiles import DEFAULT_PROFILE, Profile, load_profile
 from .source import Source, load_bytes, load_file
 from .taxonomy import Taxonomy, load_preset
 
@@ -62,10 +65,22 @@ class Document:
     settings: LoadedSettings | None = None
     sibling: Sibling | None = None
 
-    @property
+    @cached_property
     def scoring_settings(self) -> Settings:
-        """content/settings.yaml, or the defaults when there is none."""
-        return self.settings.model if self.settings and self.settings.model else Settings()
+        """content/settings.yaml (or the defaults), its 评分 overridden by the profile's and then
+        by the department's."""
+        settings = self.settings.model if self.settings and self.settings.model else Settings()
+        department = self.department.model if self.department else None
+        return with_scoring(settings, self.profile.scoring,
+                            department.scoring if department and department.scoring else None)
+
+    @cached_property
+    def profile(self) -> Profile:
+        """The 表式 the department picks, else settings.yaml's, else the built-in default."""
+        department = self.department.model if self.department else None
+        settings = self.settings.model if self.settings else None
+        name = (department.profile if department else None) or (settings.profile if settings else None)
+        return load_profile(name or DEFAULT_PROFILE)
 
     @property
     def fonts_folder(self) -> Path | None:
@@ -75,7 +90,7 @@ class Document:
 
     @property
     def taxonomy(self) -> Taxonomy:
-        return load_preset(self.scoring_settings.taxonomy)
+        return self.profile.taxonomy or load_preset(self.scoring_settings.taxonomy)
 
     @property
     def input_paths(self) -> list[Path]:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from .. import derive, scoring
 from ..format import chinese_number, money, ordinal_phrase, pct
 from ..model import Declaration, Department, SelfEvaluation, Settings
 from ..model.common import Indicator
+from ..profiles import LEVEL_COLUMNS, LEVEL_WIDTHS, Profile
+from ..profiles import widths as column_widths
 from ..prose import ProseRenderer
 from ..taxonomy import Taxonomy
 
@@ -100,7 +104,8 @@ class Block:
 class Outline:
     """Collects blocks and numbers headings 一、（一）1.（1） automatically."""
 
-    def __init__(self) -> None:
+    def __init__(self, numbering: dict[int, Callable[[int], str]] | None = None) -> None:
+        self.numbering = {**HEADING_NUMBERS, **(numbering or {})}
         self.blocks: list[Block] = []
         self.counters = [0, 0, 0, 0, 0]
         self.origin: tuple = ()
@@ -113,7 +118,7 @@ class Outline:
         self.counters[level] += 1
         for deeper in range(level + 1, len(self.counters)):
             self.counters[deeper] = 0
-        number = HEADING_NUMBERS[level](self.counters[level])
+        number = self.numbering[level](self.counters[level])
         anchor = "h-" + "-".join(str(c) for c in self.counters[1 : level + 1])
         self.blocks.append(Block(f"h{level}", text, number, anchor=anchor, origin=self.origin))
 
@@ -178,15 +183,29 @@ def _indicator_cells(item: Indicator | None, columns: list[str], overrides: dict
                      ) -> list[Cell]:
     if item is None:
         return [Cell("") for _ in columns]
-    values = {
-        "三级指标": item.name,
-        "实施周期指标值": item.period_target or "",
-        "年度指标值": item.target or "",
-        "指标值": item.target or "",
-        "实际完成值": getattr(item, "actual", None) or "",
-        "偏差原因分析及改进措施": getattr(item, "deviation_reason", None) or "",
-    }
-    return [overrides.get(column) or Cell(values.get(column, "")) for column in columns]
+    return [overrides.get(column) or Cell(indicator_value(item, column)) for column in columns]
+
+
+def indicator_value(item: Indicator, key: str) -> str:
+    """The text of an indicator's field by its YAML key (三级指标, 计量单位…); "" when not given."""
+    name = _field_names(type(item)).get(key)
+    value = getattr(item, name) if name else None
+    return "" if value is None else str(value)
+
+
+@cache
+def _field_names(model: type[Indicator]) -> dict[str, str]:
+    return {f.alias or name: name for name, f in model.model_fields.items()}
+
+
+def indicator_table(kind: str, name: str, indicators: dict[str, dict[str, list[Indicator]]],
+                    taxonomy: Taxonomy, profile: Profile,
+                    overrides: dict[IndicatorKey, dict[str, Cell]] | None = None) -> Table:
+    """An indicator table with the columns the profile gives table `name`."""
+    columns = profile.columns(name)
+    return Table(kind, [*LEVEL_COLUMNS, *(c.header for c in columns)],
+                 column_widths(columns, LEVEL_WIDTHS[name]),
+                 indicator_rows(indicators, taxonomy, [c.key for c in columns], overrides))
 
 
 def budget_row(cells: list[str], *, header: bool = False, total: bool = False) -> dict[str, Any]:
@@ -197,7 +216,7 @@ def budget_row(cells: list[str], *, header: bool = False, total: bool = False) -
 
 
 def declaration_context(doc: Declaration, department: Department | None, taxonomy: Taxonomy,
-                        prose: ProseRenderer) -> dict[str, Any]:
+                        prose: ProseRenderer, profile: Profile) -> dict[str, Any]:
     figures = derive.declaration_figures(doc)
     spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
     header = ["预算金额（万元）"]
@@ -214,13 +233,13 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
                    "收入来源合计", money(figures.income_total)], total=True),
         budget_row(["", "", "按预算级次划分合计", money(figures.levels_total)], total=True),
     ]
-    indicator_columns = ["三级指标", "实施周期指标值", "年度指标值"]
     return {
         "kind": "declaration",
         "title": "部门整体预算绩效目标申报表",
         "form_number": doc.form_number or "",
         "department": doc.department,
         "year": doc.year,
+        "header_values": [],
         "budget_rows": budget_rows,
         "overall_goal": split_paragraphs(prose.render(doc.overall_goal, ("总体绩效目标",))),
         "tasks": [
@@ -229,10 +248,7 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
         ],
         "tasks_total": money(sum((t.funds for t in doc.key_tasks), Decimal(0))),
         "other_tasks": prose.render(doc.other_tasks, ("其他需完成的任务",)) if doc.other_tasks else "",
-        "indicator_table": Table(
-            "indicators", ["一级指标", "二级指标", *indicator_columns], [12, 14, 34, 20, 20],
-            indicator_rows(doc.indicators, taxonomy, indicator_columns),
-        ),
+        "indicator_table": indicator_table("indicators", "申报表绩效指标", doc.indicators, taxonomy, profile),
         "pdf_title": f"{doc.department}{doc.year}年部门整体预算绩效目标申报表",
     }
 
@@ -241,8 +257,9 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
 
 
 def self_evaluation_context(doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                            prose: ProseRenderer, settings: Settings | None = None) -> dict[str, Any]:
-    builder = _ReportBuilder(doc, department, taxonomy, prose, settings or Settings())
+                            prose: ProseRenderer, profile: Profile, settings: Settings | None = None
+                            ) -> dict[str, Any]:
+    builder = _ReportBuilder(doc, department, taxonomy, prose, profile, settings or Settings())
     builder.build()
     title = f"{doc.department}{doc.year}年部门整体支出绩效自评报告"
     return {
@@ -262,8 +279,9 @@ class _ReportBuilder:
     """Writes the report's sections in the seed's order."""
 
     def __init__(self, doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                 prose: ProseRenderer, settings: Settings) -> None:
+                 prose: ProseRenderer, profile: Profile, settings: Settings) -> None:
         self.doc = doc
+        self.profile = profile
         self.department = department
         self.taxonomy = taxonomy
         self.prose = prose
@@ -462,9 +480,8 @@ class _ReportBuilder:
         self.goals()
         o.at(("绩效指标",))
         o.heading(3, "指标设定情况")
-        columns = ["三级指标", "指标值"]
-        o.table(Table("indicator-settings", ["一级指标", "二级指标", *columns], [14, 18, 44, 24],
-                      indicator_rows(self.doc.indicators, self.taxonomy, columns)))
+        o.table(indicator_table("indicator-settings", "指标设定", self.doc.indicators, self.taxonomy,
+                                self.profile))
         o.at(("基本情况", "绩效管理情况", "绩效运行监控情况"))
         o.heading(3, "绩效运行监控情况")
         o.paragraphs(self.text(self.doc.background.management.monitoring,
@@ -533,4 +550,4 @@ class _ReportBuilder:
         """The 自评表: money block, indicator block with scores, total and grade."""
         from .annex import annex
 
-        return annex(self.doc, self.card, self.settings, self.taxonomy)
+        return annex(self.doc, self.card, self.settings, self.taxonomy, self.profile)

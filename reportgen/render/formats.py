@@ -16,9 +16,9 @@ SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx"}
 
 # The template files each format draws on, relative to the templates folder (for input hashes).
 TEMPLATE_FILES = {
-    "html": ("style.css", "html/base.html", "html/tables.html", "html/{kind}.html"),
-    "pdf": ("style.css", "html/base.html", "html/tables.html", "html/{kind}.html"),
-    "docx": ("word/{kind}.docx",),
+    "html": ("{kind}.md", "style.css", "html/base.html", "html/tables.html", "html/{kind}.html"),
+    "pdf": ("{kind}.md", "style.css", "html/base.html", "html/tables.html", "html/{kind}.html"),
+    "docx": ("{kind}.md", "word/{kind}.docx"),
     "xlsx": (),  # laid out in code (render/xlsx.py)
 }
 
@@ -40,7 +40,7 @@ def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES
     from .html import document_context, render_html
 
     try:
-        context = document_context(document)
+        context = document_context(document, templates)
         if fmt == "html":
             return render_html(context, templates=templates, draft=draft).encode("utf-8")
         if fmt == "pdf":
@@ -62,11 +62,22 @@ def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES
     except MissingFontError as exc:
         raise RenderError(str(exc)) from exc
     except TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
+        where = f"{template_path(exc.filename, templates)}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
         raise RenderError(f"模板错误：{where}{exc.message}") from exc
     except OSError as exc:
         raise RenderError(f"无法读取模板：{exc.filename or exc}") from exc
     raise ValueError(f"unknown format {fmt}")
+
+
+def template_path(filename: str | None, templates: Path) -> str:
+    """A template's file as the office knows it: templates/self-evaluation.md."""
+    path = Path(filename or "")
+    if not path.is_absolute():
+        path = templates / path
+    try:
+        return (Path(templates.name) / path.relative_to(templates)).as_posix()
+    except ValueError:
+        return path.name
 
 
 def content_sources(document: Document) -> list:

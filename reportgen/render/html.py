@@ -9,11 +9,12 @@ from markupsafe import Markup
 
 from ..documents import Document
 from ..prose import ProseRenderer, namespace
-from .context import declaration_context, self_evaluation_context
+from .context import Table, declaration_context, self_evaluation_context
+from .markup import MarkupError, render_blocks
 from .templates import TEMPLATES, environment
 
 
-def document_context(document: Document) -> dict[str, Any]:
+def document_context(document: Document, templates: Path = TEMPLATES) -> dict[str, Any]:
     """The data every format renders from."""
     model = document.model
     if model is None:
@@ -21,15 +22,31 @@ def document_context(document: Document) -> dict[str, Any]:
     department = document.department.model if document.department else None
     prose = ProseRenderer(namespace(model))
     if document.kind == "declaration":
-        context = declaration_context(model, department, document.taxonomy, prose)  # type: ignore[arg-type]
+        context = declaration_context(model, department, document.taxonomy, prose,
+                                      document.profile)  # type: ignore[arg-type]
         context["sources"] = {key: _where(document, "document", path)
                               for key, path in DECLARATION_SECTIONS.items()}
+        context["sections"] = form_sections(context, templates)
         return context
     context = self_evaluation_context(model, department, document.taxonomy, prose,  # type: ignore[arg-type]
-                                      document.scoring_settings)
+                                      document.profile, document.scoring_settings)
     for block in context["blocks"]:
         block.source = _where(document, *block.origin) if block.origin else ""
     return context
+
+
+def form_sections(context: dict[str, Any], templates: Path) -> list[str]:
+    """The declaration's sections in the order its template (templates/declaration.md) places them."""
+    names = ["部门名称", "预算整体情况", "总体绩效目标", "年度重点工作任务", "绩效指标"]
+    if context["header_values"]:
+        names.insert(0, "表头")
+    placeholders = {name: Table(name, [], [], []) for name in names}
+    blocks = render_blocks("declaration", {"header_fields": context["header_values"]}, placeholders,
+                           templates=templates)
+    stray = next((b for b in blocks if b.table is None), None)
+    if stray is not None:
+        raise MarkupError(f"申报表模板中只能用 {{{{ table(\"名称\") }}}} 放置表中的部分，不能写标题或段落：“{stray.text}”")
+    return [b.table.kind for b in blocks if b.table is not None]
 
 
 DECLARATION_SECTIONS = {
