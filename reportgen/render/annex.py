@@ -34,7 +34,7 @@ def annex(doc: SelfEvaluation, card: Scorecard, settings: Scoring, taxonomy: Tax
         "money_table": money_table(doc, card, settings),
         "indicator_table": scored_indicator_table(doc, card, settings, taxonomy, profile),
         "complete": card.complete,
-        "total": score_text(card.total, settings.score_decimals),
+        "total": score_text(card.total, settings.score_decimals) if card.complete else "",
         "grade": grade_text(card),
     }
 
@@ -52,7 +52,7 @@ def points_text(value: Decimal, decimals: int) -> str:
 def grade_text(card: Scorecard) -> str:
     if card.complete:
         return card.grade
-    return f"无法评定（{card.unscored} 项缺少评分依据）"
+    return f"无法评定（{card.incomplete_reason}）"
 
 
 def _score_format(decimals: int) -> str:
@@ -108,7 +108,7 @@ def scored_indicator_table(doc: SelfEvaluation, card: Scorecard, settings: Scori
     before = keys.index("分值")
     after = len(keys) - before - 2
     total = [Cell("总分", colspan=before, label=True), _points_cell(card.points_total, settings),
-             _score_cell(card.total, settings), *([Cell("", colspan=after)] if after else [])]
+             _score_cell(card.total if card.complete else None, settings), *([Cell("", colspan=after)] if after else [])]
     grade = [Cell("自评等级", colspan=before, label=True), Cell(grade_text(card), colspan=len(keys) - before, label=True)]
     for cell in (*total, *grade):
         cell.total = True
