@@ -24,7 +24,8 @@ from .findings import Finding
 from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.parse import parse_model
 from .model.settings import with_scoring
-from .profiles import DEFAULT_PROFILE, Profile, load_profile
+from .placement import placement_findings
+from .profiles import DEFAULT_PROFILE, Profile, ProfileError, load_profile
 from .source import Source, load_bytes, load_file
 from .taxonomy import Taxonomy, load_preset
 
@@ -85,7 +86,7 @@ class Document:
     @property
     def fonts_folder(self) -> Path | None:
         """The office's fonts (字体文件夹 of settings.yaml), relative to the content folder."""
-        folder = self.scoring_settings.fonts_folder
+        folder = self.settings.model.fonts_folder if self.settings and self.settings.model else None
         return self.settings.path.parent / folder if folder and self.settings else None
 
     @property
@@ -178,6 +179,11 @@ class Loader:
                   settings: LoadedSettings | None = None, sibling: Sibling | None = None) -> Document:
         model = parse_model(source, DOCUMENT_KINDS[path.name])
         document = Document(path, source, model, department, settings=settings, sibling=sibling)
+        try:
+            placed = placement_findings(source, model, document.profile) if model is not None else []
+        except ProfileError as exc:  # a broken profile file: nothing can be checked against it
+            source.findings.append(source.finding("E304", str(exc), ()))
+            return document
         if department is None:
             source.findings.append(source.finding(
                 "W403", f"未找到本部门的 {DEPARTMENT_FILE}（应在年度文件夹的上一级），无法核对部门名称",
@@ -195,7 +201,7 @@ class Loader:
                 department_file=department.source.file if department else None,
             )
             _link(ctx, document, sibling)
-            document.check_findings = run_checks(ctx)
+            document.check_findings = [*placed, *run_checks(ctx)]
             document.model = ctx.document  # with its references filled in
         return document
 

@@ -27,6 +27,7 @@ EXTENDS = "继承"
 INDICATOR_TABLES = ("申报表绩效指标", "指标设定", "自评表绩效指标")
 LEVEL_COLUMNS = ("一级指标", "二级指标")
 LEVEL_WIDTHS = {"申报表绩效指标": (12, 16), "指标设定": (14, 18), "自评表绩效指标": (8, 12)}
+COMPUTED_COLUMNS = ("得分", "得分系数")
 # Indicator keys read by the scoring rules, not printed as such (their result is: 得分).
 SCORING_INPUTS = frozenset({"分值", "完成档次", "档内得分比例", "指标值类型"})
 
@@ -63,13 +64,22 @@ class Profile:
 LEVELS = {"一级": 1, "二级": 2, "三级": 3, "四级": 4}
 
 
-def available(templates: Path = TEMPLATES) -> list[str]:
-    folder = templates / PROFILES_FOLDER
+def available(templates: Path | None = None) -> list[str]:
+    folder = (templates or TEMPLATES) / PROFILES_FOLDER
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+def load_profile(name: str, templates: Path | None = None) -> Profile:
+    """The profile `name`, read again whenever a profile file changes (the preview keeps running)."""
+    templates = templates or TEMPLATES
+    folder = templates / PROFILES_FOLDER
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.yaml"))) \
+        if folder.is_dir() else ()
+    return _load(name, templates, stamp)
+
+
 @cache
-def load_profile(name: str, templates: Path = TEMPLATES) -> Profile:
+def _load(name: str, templates: Path, stamp: tuple) -> Profile:
     data, files = _merged(name, templates, ())
     try:
         return _profile(name, data, files)
@@ -117,6 +127,9 @@ def _profile(name: str, data: dict[str, Any], files: tuple[Path, ...]) -> Profil
     missing = [t for t in INDICATOR_TABLES if t not in tables]
     if missing:
         raise ValueError(f"缺少表格：{'、'.join(missing)}")
+    annex = [c.key for c in tables["自评表绩效指标"]]
+    if "分值" not in annex or annex[annex.index("分值") + 1:annex.index("分值") + 2] != ["得分"]:
+        raise ValueError("“自评表绩效指标”须有“分值”列，其后紧接“得分”列（总分印在这两列下）")
     taxonomy = data.get("指标体系")
     return Profile(
         name=name,
@@ -131,10 +144,21 @@ def _profile(name: str, data: dict[str, Any], files: tuple[Path, ...]) -> Profil
 
 
 def _column(spec: Any) -> Column:
-    if isinstance(spec, str):
-        return Column(spec, spec, 0)
-    key = str(spec["键"])
-    return Column(key, str(spec.get("表头", key)), int(spec.get("宽", 0)))
+    column = Column(spec, spec, 0) if isinstance(spec, str) else \
+        Column(str(spec["键"]), str(spec.get("表头", spec["键"])), int(spec.get("宽", 0)))
+    known = column_keys()
+    if column.key not in known:
+        raise ValueError(f"列的键“{column.key}”不是指标的栏目；可用：{'、'.join(known)}")
+    return column
+
+
+@cache
+def column_keys() -> list[str]:
+    """What a column can print: an indicator's fields (by YAML key) and the computed scores."""
+    from .model.common import EvaluatedIndicator
+
+    fields = [f.alias for f in EvaluatedIndicator.model_fields.values() if f.alias]
+    return [*fields, *COMPUTED_COLUMNS]
 
 
 def _shown(path: Path, templates: Path) -> str:

@@ -19,9 +19,11 @@ from typing import Any
 
 from . import derive
 from .documents import DEPARTMENT_FILE, SETTINGS_FILE, Loader
-from .model import Declaration, SelfEvaluation, Settings
+from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.common import PLACEHOLDER, EvaluatedIndicator, Indicator
 from .model.parse import parse_model
+from .profiles import DEFAULT_PROFILE, Profile, load_profile
+from .schema import PROFILE_FOLDER
 from .scoring import QUALITATIVE, parse_target
 from .source import load_file
 from .taxonomy import Taxonomy, load_preset
@@ -145,15 +147,32 @@ def plan(content: Path, department: str, year: int, *, name: str | None = None,
     if not _DEPARTMENT_FOLDER.fullmatch(department):
         raise ScaffoldError(f"部门文件夹名“{department}”不可用：请用字母、数字和连字符，如 my-dept")
     folder = content / department
-    taxonomy = _taxonomy(content)
+    profile = _profile(content, folder)
+    taxonomy = profile.taxonomy or _taxonomy(content)
     if not (folder / DEPARTMENT_FILE).exists():
         if not name:
             raise ScaffoldError(
                 f"没有找到部门 {folder}（缺少 {DEPARTMENT_FILE}）。新建部门请用 --name 给出部门全称，"
                 f"如：reportgen new {department} {year} --name 某某部门"
             )
-        return _new_department(folder, year, name, taxonomy, schemas)
-    return _next_year(folder, year, name, schemas)
+        return _new_department(folder, year, name, taxonomy, _profile_schemas(schemas, profile))
+    return _next_year(folder, year, name, _profile_schemas(schemas, profile))
+
+
+def _profile(content: Path, folder: Path) -> Profile:
+    """The form profile the department's documents follow: its 表式, else settings.yaml's, else the default."""
+    chosen = []
+    for path, model in ((folder / DEPARTMENT_FILE, Department), (content / SETTINGS_FILE, Settings)):
+        parsed = parse_model(load_file(path), model) if path.exists() else None
+        chosen.append(parsed.profile if parsed else None)
+    return load_profile(next((name for name in chosen if name), DEFAULT_PROFILE))
+
+
+def _profile_schemas(schemas: Path, profile: Profile) -> dict[str, Path]:
+    """Each kind's schema: the documents' as their profile has them (its columns only)."""
+    return {"department": schemas / "department.schema.json",
+            **{kind: schemas / PROFILE_FOLDER / profile.name / f"{kind}.schema.json"
+               for kind in ("declaration", "self-evaluation")}}
 
 
 def _taxonomy(content: Path) -> Taxonomy:
@@ -162,15 +181,15 @@ def _taxonomy(content: Path) -> Taxonomy:
     return load_preset(settings.taxonomy if settings else "default")
 
 
-def _schema_line(target: Path, schemas: Path, kind: str) -> str:
-    relative = Path(os.path.relpath(schemas / f"{kind}.schema.json", target.parent)).as_posix()
+def _schema_line(target: Path, schemas: dict[str, Path], kind: str) -> str:
+    relative = Path(os.path.relpath(schemas[kind], target.parent)).as_posix()
     return f"# yaml-language-server: $schema={relative}"
 
 
 # --- a new department ----------------------------------------------------------------------------
 
 
-def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, schemas: Path) -> Plan:
+def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, schemas: dict[str, Path]) -> Plan:
     result = Plan()
     department_path = folder / DEPARTMENT_FILE
     result.files[department_path] = document_text(_schema_line(department_path, schemas, "department"), [
@@ -233,7 +252,7 @@ def _budget_entries() -> list[Entry]:
 # --- next year from the previous year --------------------------------------------------------------
 
 
-def _next_year(folder: Path, year: int, name: str | None, schemas: Path) -> Plan:
+def _next_year(folder: Path, year: int, name: str | None, schemas: dict[str, Path]) -> Plan:
     previous = folder / str(year - 1)
     loader = Loader()
     found = {kind: previous / kind for kind in (DECLARATION, SELF_EVALUATION) if (previous / kind).exists()}

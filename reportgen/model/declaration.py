@@ -54,6 +54,9 @@ class Declaration(Model):
     department: Identifier = Field(alias="部门名称")
     year: Year = Field(alias="年度")
     form_number: Text | None = Field(None, alias="表号", description="如 表14")
+    header: dict[str, Text] = Field(
+        default_factory=dict, alias="表头",
+        description="表式规定的表头栏目，如 填报人: 张三（可用栏目见所选表式的“表头字段”）")
     budget: BudgetOverview = Field(alias="预算整体情况")
     overall_goal: Prose = Field(alias="总体绩效目标")
     key_tasks: list[KeyTask] = Field(alias="年度重点工作任务", min_length=1)

@@ -17,7 +17,8 @@ from ..model.settings import Scoring
 from ..profiles import LEVEL_COLUMNS, Profile
 from ..scoring import QUALITATIVE, IndicatorResult, Scorecard
 from ..taxonomy import Taxonomy
-from .context import Cell, IndicatorKey, Table, indicator_table
+from .blocks import Cell, IndicatorKey, Table
+from .indicators import indicator_table
 
 TITLE = "部门整体支出绩效自评表"
 MONEY_COLUMNS = ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
@@ -125,4 +126,13 @@ def _scored_cells(result: IndicatorResult, settings: Scoring) -> dict[str, Cell]
         "实际完成值": Cell(actual),
         "分值": _points_cell(result.points, settings),
         "得分": _score_cell(result.score, settings),
+        "得分系数": _ratio_cell(result.score, result.points),
     }
+
+
+def _ratio_cell(score: Decimal | None, points: Decimal) -> Cell:
+    """得分 ÷ 分值 (Chongqing's 得分系数), two decimals."""
+    if score is None or not points:
+        return Cell("", numeric=True)
+    ratio = quantize(score / points, 2)
+    return Cell(f"{ratio:.2f}", numeric=True, value=ratio, number_format="0.00")

@@ -25,7 +25,7 @@ from docx.shared import Emu, Mm
 from docxtpl import DocxTemplate
 
 from ..format import display_width
-from .context import Cell, Table
+from .blocks import Cell, Table
 from .templates import TEMPLATES
 
 TYPE_WIDTH_MM = {"portrait": 156, "landscape": 243}
@@ -80,7 +80,8 @@ def _block(template: DocxTemplate, block) -> dict[str, Any]:
 def _annex(template: DocxTemplate, annex: dict[str, Any]):
     subdoc = template.new_subdoc()
     # 单位：万元 is in the template, above this line.
-    subdoc.add_paragraph(f"部门名称：{annex['department']}　　年度：{annex['year']}年", style="表格文字")
+    fields = [("部门名称", annex["department"]), *annex["header_values"], ("年度", f"{annex['year']}年")]
+    subdoc.add_paragraph("　　".join(f"{name}：{value}" for name, value in fields), style="表格文字")
     add_table(subdoc, annex["money_table"], "portrait")
     add_table(subdoc, annex["indicator_table"], "portrait")
     return subdoc

@@ -8,7 +8,8 @@ from typing import Any
 from markupsafe import Markup
 
 from ..documents import Document
-from .context import Table, declaration_context, self_evaluation_context
+from .blocks import Table
+from .context import declaration_context, self_evaluation_context
 from .markup import MarkupError, render_blocks
 from .templates import TEMPLATES, environment
 
@@ -27,7 +28,7 @@ def document_context(document: Document, templates: Path = TEMPLATES) -> dict[st
         context["sections"] = form_sections(context, templates)
         return context
     context = self_evaluation_context(model, department, document.taxonomy,  # type: ignore[arg-type]
-                                      document.profile, document.scoring_settings)
+                                      document.profile, document.scoring_settings, templates=templates)
     for block in context["blocks"]:
         block.source = _where(document, *block.origin) if block.origin else ""
     return context

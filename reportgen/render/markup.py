@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markdown_it import MarkdownIt
 
 from ..format import chinese_number, money, ordinal_phrase, pct
-from .context import Block, Outline, Table
+from .blocks import Block, Outline, Table
 
 _PARSER = MarkdownIt("zero", {"html": True}).enable(["heading", "fence", "html_block", "escape"])
 _SPECIAL = re.compile(r"([\\`#~<>*_\[\]!|-])")
@@ -127,4 +127,5 @@ def parse(text: str, tables: dict[str, Table],
 
 
 def _text(inline) -> str:
-    return "".join(child.content for child in inline.children or ())
+    """A paragraph's or heading's text; its line breaks dropped, as in CJK text."""
+    return re.sub(r"\s*\n\s*", "", "".join(child.content for child in inline.children or ()))

@@ -1,0 +1,45 @@
+"""Accepted means printed: an indicator field the chosen form profile prints nowhere is an error
+(E303) that names the fields the profile's tables do have, never a value silently left out."""
+
+from __future__ import annotations
+
+from .findings import Finding
+from .model import Declaration, SelfEvaluation
+from .profiles import SCORING_INPUTS, Profile
+from .source import Source
+
+INDICATORS = "绩效指标"
+# The profile tables that print a kind's indicators.
+TABLES = {Declaration: ("申报表绩效指标",), SelfEvaluation: ("指标设定", "自评表绩效指标")}
+
+
+def placement_findings(source: Source, model: Declaration | SelfEvaluation, profile: Profile) -> list[Finding]:
+    printed = profile.printed_keys(TABLES[type(model)])
+    findings = []
+    for key in model.header:
+        if key not in profile.header_fields:
+            fields = "、".join(profile.header_fields) or "（无）"
+            findings.append(source.finding(
+                "E303", f"表头栏目“{key}”在表式“{profile.title}”（{profile.name}）中没有位置，不会印出；"
+                        f"本表式的表头栏目有：{fields}", ("表头", key), key=True))
+    for first, seconds in model.indicators.items():
+        for second, items in seconds.items():
+            for i, item in enumerate(items or ()):
+                fields = type(item).model_fields
+                for name in sorted(item.model_fields_set):
+                    key = fields[name].alias or name
+                    if key in printed or key in SCORING_INPUTS or getattr(item, name) is None:
+                        continue
+                    findings.append(source.finding(
+                        "E303",
+                        f"“{key}”在表式“{profile.title}”（{profile.name}）的表中没有位置，不会印出；"
+                        f"本表式的指标栏目有：{'、'.join(sorted(printed, key=_order(profile, type(model))))}。"
+                        f"请删去此项，或在 department.yaml 中选用有此栏目的表式（表式: …）",
+                        (INDICATORS, first, second, i, key), key=True,
+                    ))
+    return findings
+
+
+def _order(profile: Profile, kind: type) -> callable:
+    keys = [c.key for name in TABLES[kind] for c in profile.columns(name)]
+    return keys.index
