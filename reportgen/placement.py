@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from .findings import Finding
 from .model import Declaration, SelfEvaluation
-from .profiles import SCORING_INPUTS, Profile
+from .profiles import BREAKDOWNS, SCORING_INPUTS, Profile
 from .source import Source
 
 INDICATORS = "绩效指标"
+BUDGET = "预算整体情况"
 # The profile tables that print a kind's indicators.
 TABLES = {Declaration: ("申报表绩效指标",), SelfEvaluation: ("指标设定", "自评表绩效指标")}
 
 
 def placement_findings(source: Source, model: Declaration | SelfEvaluation, profile: Profile) -> list[Finding]:
     printed = profile.printed_keys(TABLES[type(model)])
-    findings = []
+    findings = breakdown_findings(source, model, profile) if isinstance(model, Declaration) else []
     for key in model.header:
         if key not in profile.header_fields:
             fields = "、".join(profile.header_fields) or "（无）"
@@ -37,6 +38,22 @@ def placement_findings(source: Source, model: Declaration | SelfEvaluation, prof
                         f"请删去此项，或在 department.yaml 中选用有此栏目的表式（表式: …）",
                         (INDICATORS, first, second, i, key), key=True,
                     ))
+    return findings
+
+
+def breakdown_findings(source: Source, model: Declaration, profile: Profile) -> list[Finding]:
+    """事业发展性支出 and 按预算级次划分 are written exactly when the profile's form has them."""
+    given = {"事业发展性支出": model.budget.expenditure.development, "按预算级次划分": model.budget.levels}
+    findings = []
+    for name, place in BREAKDOWNS.items():
+        if given[name] is not None and name not in profile.breakdowns:
+            findings.append(source.finding(
+                "E303", f"表式“{profile.title}”（{profile.name}）的预算整体情况没有“{name}”，不会印出；请删去此项，"
+                        "或选用有此口径的表式", (BUDGET, *place), key=True))
+        elif given[name] is None and name in profile.breakdowns:
+            findings.append(source.finding(
+                "E305", f"表式“{profile.title}”（{profile.name}）的预算整体情况有“{name}”，请填写", (BUDGET, *place[:-1]),
+                key=True))
     return findings
 
 

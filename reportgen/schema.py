@@ -43,6 +43,13 @@ def profile_schema_text(name: str, profile: Profile) -> str:
     indicators = schema["properties"]["绩效指标"]
     if profile.taxonomy is not None:
         indicators["propertyNames"] = {"enum": list(profile.taxonomy.levels)}
+    if name == "declaration":  # the optional breakdowns: required where the form has them, else absent
+        holders = {"事业发展性支出": schema["$defs"]["Expenditure"], "按预算级次划分": schema["$defs"]["BudgetOverview"]}
+        for breakdown, holder in holders.items():
+            if breakdown in profile.breakdowns:
+                holder["required"] = [*holder.get("required", []), breakdown]
+            else:
+                holder["properties"].pop(breakdown)
     schema["title"] = f"{schema.get('title', name)}（{profile.title}）"
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 

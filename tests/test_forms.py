@@ -282,3 +282,19 @@ def test_profile_samples_validate_and_follow_their_schema(path: Path) -> None:
     if path.name != "department.yaml":
         document = Loader().load_document(path)
         assert document.ok, [str(f.message) for f in document.findings if f.is_error]
+
+
+def test_budget_breakdowns_follow_the_profile(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "hubei", content)
+    path = content / "panyu-media-center/2023/declaration.yaml"
+    html = html_text(path, ROOT / "templates")
+    assert "事业发展性支出" not in html and "按预算级次划分" not in html
+    assert "3,110.7618" in html and "10,112.30" in html  # the author's four decimals kept
+    edit(path, "  收入来源:\n", "  按预算级次划分:\n    区本级使用资金: 10112.30\n    拟用于对下转移支付资金: 0\n  收入来源:\n")
+    [finding] = [f for f in Loader().load_document(path).findings if f.code == "E303"]
+    assert finding.path == ("预算整体情况", "按预算级次划分") and "没有“按预算级次划分”" in finding.message
+    department = content / "panyu-media-center/department.yaml"
+    edit(department, "表式: hubei", "表式: guangzhou")
+    codes = {(f.code, f.path) for f in Loader().load_document(path).findings}
+    assert ("E305", ("预算整体情况", "部门预算支出")) in codes

@@ -43,25 +43,33 @@ def budget_row(cells: list[str], *, header: bool = False, total: bool = False) -
 # --- declaration ----------------------------------------------------------------------------
 
 
+def budget_rows(doc: Declaration) -> list[dict[str, Any]]:
+    """预算整体情况: 部门预算支出 beside 收入来源, then 事业发展性支出 beside 按预算级次划分 where the
+    form has them (a Hubei form has neither), then the totals."""
+    figures = derive.declaration_figures(doc)
+    spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
+    development, header = spending.development, "预算金额（万元）"
+    rows = [
+        budget_row(["部门预算支出", header, "收入来源", header], header=True),
+        budget_row(["基本支出", money(spending.basic), "财政拨款", money(income.appropriation)]),
+        budget_row(["项目支出", money(spending.project), "其他资金", money(income.other)]),
+    ]
+    if development or levels:
+        left = [["事业发展性支出", header], ["财政专项资金", money(development.special_funds)],
+                ["其他事业发展性支出", money(development.other)]] if development else [["", ""]] * 3
+        right = [["按预算级次划分", header], ["区本级使用资金", money(levels.district)],
+                 ["拟用于对下转移支付资金", money(levels.transfers)]] if levels else [["", ""]] * 3
+        rows += [budget_row([*a, *b], header=i == 0) for i, (a, b) in enumerate(zip(left, right, strict=True))]
+    rows.append(budget_row(["部门预算支出合计", money(figures.expenditure_total),
+                            "收入来源合计", money(figures.income_total)], total=True))
+    if figures.levels_total is not None:
+        rows.append(budget_row(["", "", "按预算级次划分合计", money(figures.levels_total)], total=True))
+    return rows
+
+
 def declaration_context(doc: Declaration, department: Department | None, taxonomy: Taxonomy,
                         profile: Profile) -> dict[str, Any]:
     """`doc` with its references filled in (checks.fill_references), as every text below."""
-    figures = derive.declaration_figures(doc)
-    spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
-    header = ["预算金额（万元）"]
-    budget_rows = [
-        budget_row(["部门预算支出", *header, "收入来源", *header], header=True),
-        budget_row(["基本支出", money(spending.basic), "财政拨款", money(income.appropriation)]),
-        budget_row(["项目支出", money(spending.project), "其他资金", money(income.other)]),
-        budget_row(["事业发展性支出", *header, "按预算级次划分", *header], header=True),
-        budget_row(["财政专项资金", money(spending.development.special_funds),
-                   "区本级使用资金", money(levels.district)]),
-        budget_row(["其他事业发展性支出", money(spending.development.other),
-                   "拟用于对下转移支付资金", money(levels.transfers)]),
-        budget_row(["部门预算支出合计", money(figures.expenditure_total),
-                   "收入来源合计", money(figures.income_total)], total=True),
-        budget_row(["", "", "按预算级次划分合计", money(figures.levels_total)], total=True),
-    ]
     return {
         "kind": "declaration",
         "title": "部门整体预算绩效目标申报表",
@@ -69,7 +77,7 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
         "department": doc.department,
         "year": doc.year,
         "header_values": header_values(doc.header, profile),
-        "budget_rows": budget_rows,
+        "budget_rows": budget_rows(doc),
         "overall_goal": split_paragraphs(doc.overall_goal),
         "tasks": [
             {"name": t.name, "content": t.content, "funds": money(t.funds), "goal": t.goal}

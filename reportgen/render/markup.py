@@ -89,15 +89,16 @@ def render_blocks(kind: str, data: dict[str, Any], tables: dict[str, Table], *, 
     try:
         text = environment(templates).get_template(name).render(**data, table=table_placer(tables))
     except TemplateError as exc:
-        raise located(exc, name) from exc
+        located(exc, name)
+        raise
     return parse(text, tables, numbering)
 
 
-def located(exc: TemplateError, name: str) -> TemplateError:
+def located(exc: TemplateError, name: str) -> None:
     """The error with the template file and line it happened on (Jinja puts the template's lines
     in the traceback; syntax errors carry them already)."""
     if getattr(exc, "lineno", None):
-        return exc
+        return
     frame, line = exc.__traceback__, None
     while frame is not None:
         if frame.tb_frame.f_code.co_filename.endswith(name):
@@ -105,7 +106,6 @@ def located(exc: TemplateError, name: str) -> TemplateError:
         frame = frame.tb_next
     if line is not None:
         exc.filename, exc.lineno = name, line  # type: ignore[attr-defined]
-    return exc
 
 
 def parse(text: str, tables: dict[str, Table],
