@@ -194,7 +194,7 @@ def test_changes_may_be_negative(tmp_path: Path) -> None:
 def test_minus_zero_prints_as_zero(written: str) -> None:
     assert not parse_decimal(written).is_signed()
     assert money(parse_decimal(written)) in ("0.00", "0.000")
-    assert money(Decimal("-0.00")) == "0.00" and pct(Decimal("-0.001")) == "0.00%"
+    assert money(Decimal("-0.00")) == "0.00" and pct(Decimal("-0.001")) == "0%"
 
 
 def test_minus_zero_amount_in_a_document(tmp_path: Path) -> None:
