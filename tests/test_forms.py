@@ -298,3 +298,9 @@ def test_budget_breakdowns_follow_the_profile(tmp_path: Path) -> None:
     edit(department, "表式: hubei", "表式: guangzhou")
     codes = {(f.code, f.path) for f in Loader().load_document(path).findings}
     assert ("E305", ("预算整体情况", "部门预算支出")) in codes
+
+
+def test_a_fence_typed_by_hand_is_a_template_error(templates: Path) -> None:
+    edit(templates / "self-evaluation.md", "# 存在的主要问题\n", "```python\nprint(1)\n```\n\n# 存在的主要问题\n")
+    with pytest.raises(RenderError, match="模板错误：.*只能是"):
+        render_document(Loader().load_document(SELF), "html", templates=templates)

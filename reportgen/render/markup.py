@@ -118,7 +118,10 @@ def parse(text: str, tables: dict[str, Table],
         elif token.type == "paragraph_open":
             outline.paragraph(_text(tokens[i + 1]))
         elif token.type == "fence":
-            outline.table(tables[token.info.partition(" ")[2].strip()])
+            kind, _, name = token.info.partition(" ")
+            if kind != TABLE_FENCE or name.strip() not in tables:
+                raise MarkupError(f"模板中的 ``` 行只能是 {{{{ table(\"名称\") }}}} 放置的表格，不能是“```{token.info}”")
+            outline.table(tables[name.strip()])
         elif token.type == "html_block":
             match = _SOURCE.search(token.content)
             if match:
