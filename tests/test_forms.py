@@ -304,3 +304,9 @@ def test_a_fence_typed_by_hand_is_a_template_error(templates: Path) -> None:
     edit(templates / "self-evaluation.md", "# 存在的主要问题\n", "```python\nprint(1)\n```\n\n# 存在的主要问题\n")
     with pytest.raises(RenderError, match="模板错误：.*只能是"):
         render_document(Loader().load_document(SELF), "html", templates=templates)
+
+
+def test_a_section_left_out_of_the_declaration_template_is_an_error(templates: Path) -> None:
+    edit(templates / "declaration.md", '{{ table("总体绩效目标") }}\n', "")
+    with pytest.raises(RenderError, match="缺少表中的部分：总体绩效目标"):
+        render_document(Loader().load_document(DECLARATION), "pdf", templates=templates)

@@ -45,7 +45,11 @@ def form_sections(context: dict[str, Any], templates: Path) -> list[str]:
     stray = next((b for b in blocks if b.table is None), None)
     if stray is not None:
         raise MarkupError(f"申报表模板中只能用 {{{{ table(\"名称\") }}}} 放置表中的部分，不能写标题或段落：“{stray.text}”")
-    return [b.table.kind for b in blocks if b.table is not None]
+    placed = [b.table.kind for b in blocks if b.table is not None]
+    missing = [name for name in names if name not in placed]
+    if missing:  # what the document says there would be printed nowhere
+        raise MarkupError(f"申报表模板中缺少表中的部分：{'、'.join(missing)}（文书中填写的内容将无处印出）")
+    return placed
 
 
 DECLARATION_SECTIONS = {
