@@ -310,3 +310,9 @@ def test_a_section_left_out_of_the_declaration_template_is_an_error(templates: P
     edit(templates / "declaration.md", '{{ table("总体绩效目标") }}\n', "")
     with pytest.raises(RenderError, match="缺少表中的部分：总体绩效目标"):
         render_document(Loader().load_document(DECLARATION), "pdf", templates=templates)
+
+
+def test_a_table_left_out_of_the_report_template_is_an_error(templates: Path) -> None:
+    edit(templates / "self-evaluation.md", '{{ table("任务完成情况") }}\n', "")
+    with pytest.raises(RenderError, match="缺少表格：任务完成情况"):
+        render_document(Loader().load_document(SELF), "docx", templates=templates)

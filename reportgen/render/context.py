@@ -20,7 +20,7 @@ from ..taxonomy import Taxonomy
 from .annex import annex
 from .blocks import HEADING_NUMBERS, Cell, Table
 from .indicators import indicator_table
-from .markup import render_blocks
+from .markup import MarkupError, render_blocks
 from .templates import TEMPLATES
 
 FINANCES_PATH = ("基本情况", "收支情况")
@@ -113,6 +113,9 @@ def self_evaluation_context(doc: SelfEvaluation, department: Department | None, 
     }
     numbering = {**HEADING_NUMBERS, **{level: numbering_style(style) for level, style in profile.numbering.items()}}
     blocks = render_blocks("self-evaluation", data, tables, templates=templates, numbering=numbering)
+    missing = [name for name, table in tables.items() if not any(b.table is table for b in blocks)]
+    if missing:  # the document's rows would be printed nowhere
+        raise MarkupError(f"自评报告模板中缺少表格：{'、'.join(missing)}（文书中填写的内容将无处印出）")
     title = f"{doc.department}{doc.year}年部门整体支出绩效自评报告"
     return {
         "kind": "self-evaluation",
