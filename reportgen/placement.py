@@ -14,7 +14,10 @@ BUDGET = "预算整体情况"
 TABLES = {Declaration: ("申报表绩效指标",), SelfEvaluation: ("指标设定", "自评表绩效指标")}
 
 
-def placement_findings(source: Source, model: Declaration | SelfEvaluation, profile: Profile) -> list[Finding]:
+def placement_findings(source: Source, model: object, profile: Profile) -> list[Finding]:
+    """For the department's declaration and self-evaluation (the kinds whose tables a profile sets)."""
+    if not isinstance(model, Declaration | SelfEvaluation):
+        return []
     printed = profile.printed_keys(TABLES[type(model)])
     findings = breakdown_findings(source, model, profile) if isinstance(model, Declaration) else []
     for key in model.header:

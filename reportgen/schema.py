@@ -1,23 +1,23 @@
-"""JSON Schemas of the content files, for editors (yaml-language-server)."""
+"""JSON Schemas of the content files, for editors (yaml-language-server): one per document kind
+(kinds.py), plus department.yaml and settings.yaml."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from .model import Declaration, Department, SelfEvaluation, Settings
+from . import kinds
 from .profiles import SCORING_INPUTS, Profile, available, load_profile
 
-SCHEMAS = {
-    "declaration": Declaration,
-    "self-evaluation": SelfEvaluation,
-    "department": Department,
-    "settings": Settings,
-}
+
+def schema_models() -> dict[str, str]:
+    """Schema name → model reference, every kind's and the shared files'."""
+    return {**{kind.name: kind.model for kind in kinds.kinds()},
+            "department": "reportgen.model:Department", "settings": "reportgen.model:Settings"}
 
 
 def schema_text(name: str) -> str:
-    schema = SCHEMAS[name].model_json_schema(by_alias=True, mode="validation")
+    schema = kinds.resolve(schema_models()[name]).model_json_schema(by_alias=True, mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
@@ -33,7 +33,7 @@ def profile_schema_text(name: str, profile: Profile) -> str:
     from .placement import TABLES
 
     schema = json.loads(schema_text(name))
-    printed = profile.printed_keys(TABLES[SCHEMAS[name]]) | SCORING_INPUTS
+    printed = profile.printed_keys(TABLES[kinds.resolve(schema_models()[name])]) | SCORING_INPUTS
     indicator = schema["$defs"][INDICATOR_DEFINITIONS[name]]
     indicator["properties"] = {k: v for k, v in indicator["properties"].items() if k in printed}
     indicator["required"] = [k for k in indicator.get("required", []) if k in printed]
@@ -57,7 +57,7 @@ def profile_schema_text(name: str, profile: Profile) -> str:
 def write_schemas(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in SCHEMAS:
+    for name in schema_models():
         path = folder / f"{name}.schema.json"
         path.write_text(schema_text(name), encoding="utf-8")
         written.append(path)

@@ -150,12 +150,12 @@ def test_schema(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     written = sorted(p for p in Path("out").iterdir() if p.is_file())
     assert [p.name for p in written] == [
-        "declaration.schema.json", "department.schema.json", "self-evaluation.schema.json",
-        "settings.schema.json",
+        "declaration.schema.json", "department.schema.json", "project-declaration.schema.json",
+        "project-self-evaluation.schema.json", "self-evaluation.schema.json", "settings.schema.json",
     ]
     assert sorted(p.name for p in (Path("out") / "表式").iterdir()) == profiles.available()
     expected_keys = {"declaration": "预算整体情况", "self-evaluation": "基本情况", "department": "部门名称",
-                     "settings": "评分"}
+                     "settings": "评分", "project-declaration": "项目资金", "project-self-evaluation": "年度总体目标"}
     for path in written:
         text = path.read_text(encoding="utf-8")
         schema = json.loads(text)

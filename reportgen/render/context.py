@@ -95,11 +95,12 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
 
 def self_evaluation_context(doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
                             profile: Profile, settings: Settings | None = None, *,
-                            templates: Path = TEMPLATES) -> dict[str, Any]:
-    """`doc` with its references filled in (checks.fill_references), as every text below. The
-    report's words and order come from its template, templates/self-evaluation.md."""
+                            card: scoring.Scorecard | None = None, templates: Path = TEMPLATES) -> dict[str, Any]:
+    """`doc` with its references filled in (checks.fill_references), as every text below; `card`:
+    its scorecard when already computed (documents.Document.scorecard). The report's words and
+    order come from its template, templates/self-evaluation.md."""
     scoring_settings = (settings or Settings()).scoring
-    card = scoring.score(doc, scoring_settings)
+    card = card or scoring.score(doc, scoring_settings)
     tables = {
         "指标设定": indicator_table("indicator-settings", "指标设定", doc.indicators, taxonomy, profile),
         "任务完成情况": tasks_table(doc),
