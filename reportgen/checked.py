@@ -27,6 +27,8 @@ from .content import (
     related_files,
 )
 from .findings import Finding, Position, Severity
+from .profiles import PROFILES_FOLDER
+from .render.templates import TEMPLATES
 from .source import MAX_BYTES, content_digest
 
 CACHE_FORMAT = 3
@@ -78,6 +80,9 @@ def code_fingerprint() -> str:
     package = Path(__file__).resolve().parent
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):
         digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for path in sorted((TEMPLATES / PROFILES_FOLDER).glob("*.yaml")):  # the forms' profiles: read by the checks
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -108,16 +108,19 @@ def declaration_breakdowns(ctx: CheckContext) -> Iterator[Finding]:
     doc: Declaration = ctx.document  # type: ignore[assignment]
     spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
     development = spending.development
+    development_parts = [development.special_funds, development.other] if development else []
     stated = [
-        (development.stated_total, [development.special_funds, development.other],
-         (*BUDGET, "部门预算支出", "事业发展性支出", "合计"), "事业发展性支出合计"),
-        (spending.stated_total, [spending.basic, spending.project, development.special_funds, development.other],
+        (spending.stated_total, [spending.basic, spending.project, *development_parts],
          (*BUDGET, "部门预算支出", "合计"), "部门预算支出合计"),
         (income.stated_total, [income.appropriation, income.other],
          (*BUDGET, "收入来源", "合计"), "收入来源合计"),
-        (levels.stated_total, [levels.district, levels.transfers],
-         (*BUDGET, "按预算级次划分", "合计"), "按预算级次划分合计"),
     ]
+    if development:
+        stated.insert(0, (development.stated_total, development_parts,
+                          (*BUDGET, "部门预算支出", "事业发展性支出", "合计"), "事业发展性支出合计"))
+    if levels:
+        stated.append((levels.stated_total, [levels.district, levels.transfers],
+                       (*BUDGET, "按预算级次划分", "合计"), "按预算级次划分合计"))
     for total, parts, path, label in stated:
         if total is not None:
             yield from check_sum(ctx, total, parts, path, label)
@@ -128,12 +131,13 @@ def declaration_identity(ctx: CheckContext) -> Iterator[Finding]:
     doc: Declaration = ctx.document  # type: ignore[assignment]
     figures = ctx.figures or derive.declaration_figures(doc)
     spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
-    spending_parts = [spending.basic, spending.project, spending.development.special_funds,
-                      spending.development.other]
-    for label, total, parts, key in (
-        ("收入来源", figures.income_total, [income.appropriation, income.other], "收入来源"),
-        ("按预算级次划分", figures.levels_total, [levels.district, levels.transfers], "按预算级次划分"),
-    ):
+    development = spending.development
+    spending_parts = [spending.basic, spending.project,
+                      *([development.special_funds, development.other] if development else [])]
+    breakdowns = [("收入来源", figures.income_total, [income.appropriation, income.other], "收入来源")]
+    if levels and figures.levels_total is not None:
+        breakdowns.append(("按预算级次划分", figures.levels_total, [levels.district, levels.transfers], "按预算级次划分"))
+    for label, total, parts, key in breakdowns:
         tolerance = derive.sum_tolerance([*spending_parts, *parts])
         if abs(total - figures.expenditure_total) > tolerance:
             yield ctx.error(

@@ -57,17 +57,17 @@ class DeclarationFigures:
     expenditure_total: Decimal
     development_total: Decimal
     income_total: Decimal
-    levels_total: Decimal
+    levels_total: Decimal | None  # None: the form has no 按预算级次划分
 
 
 def declaration_figures(doc: Declaration) -> DeclarationFigures:
-    spending = doc.budget.expenditure
-    development = spending.development.special_funds + spending.development.other
+    spending, levels = doc.budget.expenditure, doc.budget.levels
+    development = spending.development.special_funds + spending.development.other if spending.development else Decimal(0)
     return DeclarationFigures(
         expenditure_total=spending.basic + spending.project + development,
         development_total=development,
         income_total=doc.budget.income.appropriation + doc.budget.income.other,
-        levels_total=doc.budget.levels.district + doc.budget.levels.transfers,
+        levels_total=levels.district + levels.transfers if levels else None,
     )
 
 

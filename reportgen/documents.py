@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from .content import (
 from .findings import Finding
 from .model import Department, Settings
 from .model.parse import parse_model
+from .model.settings import with_scoring
+from .placement import placement_findings
+from .profiles import DEFAULT_PROFILE, Profile, ProfileError, load_profile
 from .source import Source, load_bytes, load_file
 from .taxonomy import Taxonomy, load_preset
 
@@ -66,20 +70,32 @@ class Document:
     scorecard: Any = None  # scoring.Scorecard, for a kind that is scored
     parts: list[Sibling] = field(default_factory=list)  # the projects of its year, parsed (not checked)
 
-    @property
+    @cached_property
     def scoring_settings(self) -> Settings:
-        """content/settings.yaml, or the defaults when there is none."""
-        return self.settings.model if self.settings and self.settings.model else Settings()
+        """content/settings.yaml (or the defaults), its 评分 overridden by the profile's and then
+        by the department's."""
+        settings = self.settings.model if self.settings and self.settings.model else Settings()
+        department = self.department.model if self.department else None
+        return with_scoring(settings, self.profile.scoring,
+                            department.scoring if department and department.scoring else None)
+
+    @cached_property
+    def profile(self) -> Profile:
+        """The 表式 the department picks, else settings.yaml's, else the built-in default."""
+        department = self.department.model if self.department else None
+        settings = self.settings.model if self.settings else None
+        name = (department.profile if department else None) or (settings.profile if settings else None)
+        return load_profile(name or DEFAULT_PROFILE)
 
     @property
     def fonts_folder(self) -> Path | None:
         """The office's fonts (字体文件夹 of settings.yaml), relative to the content folder."""
-        folder = self.scoring_settings.fonts_folder
+        folder = self.settings.model.fonts_folder if self.settings and self.settings.model else None
         return self.settings.path.parent / folder if folder and self.settings else None
 
     @property
     def taxonomy(self) -> Taxonomy:
-        return load_preset(self.scoring_settings.taxonomy)
+        return self.profile.taxonomy or load_preset(self.scoring_settings.taxonomy)
 
     @property
     def input_paths(self) -> list[Path]:
@@ -196,6 +212,11 @@ class Loader:
         model = parse_model(source, kind.model_class())
         document = Document(path, source, model, department, settings=settings, sibling=sibling,
                             parts=parts or [])
+        try:
+            placed = placement_findings(source, model, document.profile) if model is not None else []
+        except ProfileError as exc:  # a broken profile file: nothing can be checked against it
+            source.findings.append(source.finding("E304", str(exc), ()))
+            return document
         if department is None:
             source.findings.append(source.finding(
                 "W403", f"未找到本部门的 {DEPARTMENT_FILE}（应在年度文件夹的上一级），无法核对部门名称",
@@ -220,7 +241,7 @@ class Loader:
                 kind.resolved("prepare")(ctx)
                 document.model = ctx.document
             _derive(kind, ctx, document)
-            document.check_findings = run_checks(ctx, kind.resolved("checks"))
+            document.check_findings = [*placed, *run_checks(ctx, kind.resolved("checks"))]
         return document
 
 

@@ -35,7 +35,7 @@ class Kind:
     short_title: str  # in messages: 申报表, 自评报告
     model: str  # pydantic model of the content file
     checks: str  # tuple of check functions (checks.Check)
-    context: str  # (documents.Document) → the data every format renders from
+    context: str  # (documents.Document, templates: Path) → the data every format renders from
     writers: dict[str, str]  # format → (context, templates: Path) → bytes; html and pdf are generic
     templates: dict[str, tuple[str, ...]]  # format → template files it draws on ({kind} = name)
     outputs: tuple[str, ...] = FORMATS
@@ -79,7 +79,9 @@ class Kind:
         return self.output_name.format(year=year, title=self.title, subject=subject or "")
 
 
-_DEPARTMENT_TEMPLATES = {"html": HTML_TEMPLATES, "pdf": HTML_TEMPLATES, "docx": ("word/{kind}.docx",), "xlsx": ()}
+# The department's documents are stated by their templates/<kind>.md (words, order, sections).
+_DEPARTMENT_TEMPLATES = {"html": ("{kind}.md", *HTML_TEMPLATES), "pdf": ("{kind}.md", *HTML_TEMPLATES),
+                         "docx": ("{kind}.md", "word/{kind}.docx"), "xlsx": ()}
 
 KINDS: tuple[Kind, ...] = (
     Kind(

@@ -204,7 +204,8 @@ def namespace(document: Declaration | SelfEvaluation) -> dict[str, Any]:
         budget = data["预算整体情况"]
         budget["部门预算支出"]["合计"] = figures.expenditure_total
         budget["收入来源"]["合计"] = figures.income_total
-        budget["按预算级次划分"]["合计"] = figures.levels_total
+        if budget.get("按预算级次划分"):
+            budget["按预算级次划分"]["合计"] = figures.levels_total
         data["预算"] = budget
         return data
     if not isinstance(document, SelfEvaluation):  # a project form: its own data, under its labels

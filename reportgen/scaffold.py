@@ -19,9 +19,11 @@ from typing import Any
 
 from . import derive, kinds
 from .documents import DEPARTMENT_FILE, SETTINGS_FILE, Loader
-from .model import Declaration, SelfEvaluation, Settings
+from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.common import PLACEHOLDER, EvaluatedIndicator, Indicator
 from .model.parse import parse_model
+from .profiles import DEFAULT_PROFILE, Profile, load_profile
+from .schema import INDICATOR_DEFINITIONS, PROFILE_FOLDER
 from .scoring import QUALITATIVE, parse_target
 from .source import load_file
 from .taxonomy import Taxonomy, load_preset
@@ -145,7 +147,8 @@ def plan(content: Path, department: str, year: int, *, name: str | None = None,
     if not _DEPARTMENT_FOLDER.fullmatch(department):
         raise ScaffoldError(f"部门文件夹名“{department}”不可用：请用字母、数字和连字符，如 my-dept")
     folder = content / department
-    taxonomy = _taxonomy(content)
+    profile = _profile(content, folder)
+    taxonomy = profile.taxonomy or _taxonomy(content)
     if project is not None:
         from .scaffold_project import plan_project
 
@@ -156,8 +159,17 @@ def plan(content: Path, department: str, year: int, *, name: str | None = None,
                 f"没有找到部门 {folder}（缺少 {DEPARTMENT_FILE}）。新建部门请用 --name 给出部门全称，"
                 f"如：reportgen new {department} {year} --name 某某部门"
             )
-        return _new_department(folder, year, name, taxonomy, schemas)
-    return _next_year(folder, year, name, schemas)
+        return _new_department(folder, year, name, taxonomy, schemas, profile.name)
+    return _next_year(folder, year, name, schemas, profile.name)
+
+
+def _profile(content: Path, folder: Path) -> Profile:
+    """The form profile the department's documents follow: its 表式, else settings.yaml's, else the default."""
+    chosen = []
+    for path, model in ((folder / DEPARTMENT_FILE, Department), (content / SETTINGS_FILE, Settings)):
+        parsed = parse_model(load_file(path), model) if path.exists() else None
+        chosen.append(parsed.profile if parsed else None)
+    return load_profile(next((name for name in chosen if name), DEFAULT_PROFILE))
 
 
 def _taxonomy(content: Path) -> Taxonomy:
@@ -166,15 +178,19 @@ def _taxonomy(content: Path) -> Taxonomy:
     return load_preset(settings.taxonomy if settings else "default")
 
 
-def schema_line(target: Path, schemas: Path, kind: str) -> str:
-    relative = Path(os.path.relpath(schemas / f"{kind}.schema.json", target.parent)).as_posix()
+def schema_line(target: Path, schemas: Path, kind: str, profile: str | None = None) -> str:
+    """The first line naming the file's schema: the profile's own, for a kind a profile shapes."""
+    schema = schemas / f"{kind}.schema.json"
+    if profile and kind in INDICATOR_DEFINITIONS:
+        schema = schemas / PROFILE_FOLDER / profile / f"{kind}.schema.json"
+    relative = Path(os.path.relpath(schema, target.parent)).as_posix()
     return f"# yaml-language-server: $schema={relative}"
 
 
 # --- a new department ----------------------------------------------------------------------------
 
 
-def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, schemas: Path) -> Plan:
+def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, schemas: Path, profile: str) -> Plan:
     result = Plan()
     department_path = folder / DEPARTMENT_FILE
     result.files[department_path] = document_text(schema_line(department_path, schemas, "department"), [
@@ -194,7 +210,7 @@ def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, sche
     for kind in kinds.kinds():  # the files a new department starts its year with
         if kind.skeleton and kind.depth == 0:
             path = folder / str(year) / kind.file
-            result.files[path] = document_text(schema_line(path, schemas, kind.name),
+            result.files[path] = document_text(schema_line(path, schemas, kind.name, profile),
                                                kind.resolved("skeleton")(name, year, taxonomy))
     return result
 
@@ -239,7 +255,7 @@ def _budget_entries() -> list[Entry]:
 # --- next year from the previous year --------------------------------------------------------------
 
 
-def _next_year(folder: Path, year: int, name: str | None, schemas: Path) -> Plan:
+def _next_year(folder: Path, year: int, name: str | None, schemas: Path, profile: str) -> Plan:
     previous = folder / str(year - 1)
     loader = Loader()
     found = {kind: previous / kind.file for kind in kinds.kinds()
@@ -258,7 +274,7 @@ def _next_year(folder: Path, year: int, name: str | None, schemas: Path) -> Plan
         # the sibling as it stands for this year: last year's carried over, or one already written
         sibling = (models.get(kind.sibling) or _existing_model(loader, target / kind.sibling)) if kind.sibling else None
         path = target / kind.file
-        result.files[path] = document_text(schema_line(path, schemas, kind.name),
+        result.files[path] = document_text(schema_line(path, schemas, kind.name, profile),
                                            kind.resolved("scaffold")(models[kind.file], year, sibling))
     return result
 

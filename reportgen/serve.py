@@ -216,7 +216,7 @@ def document_title(document: Document) -> str:
 
 def preview_html(key: str, document: Document, templates: Path, warnings: int) -> str:
     head = PREVIEW_HEAD.format(key=escape(key), warnings=warnings)
-    return render_html(document_context(document), templates=templates, draft=True, head=head)
+    return render_html(document_context(document, templates), templates=templates, draft=True, head=head)
 
 
 def finding_problems(document: Document, findings: list[Finding]) -> list[Problem]:

@@ -37,7 +37,7 @@ def amount_is_positive(ctx: CheckContext) -> Iterator[Finding]:
 CHECKS = (amount_is_positive, department_and_year)
 
 
-def context(document: Any) -> dict[str, Any]:
+def context(document: Any, templates: Path | None = None) -> dict[str, Any]:
     memo: Memo = document.model
     return {"kind": "memo", "title": "备忘录", "pdf_title": f"{memo.department}{memo.year}年备忘录",
             "department": memo.department, "year": memo.year, "subject": memo.subject,

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from samples import DECLARATION, DEPARTMENT, SELF_EVALUATION, edit, write_tree
 
+from reportgen import profiles
 from reportgen.cli import main
 
 LINE = re.compile(
@@ -147,11 +148,12 @@ def test_usage_errors(runner: CliRunner, files: dict[str, str], args: list[str],
 def test_schema(runner: CliRunner) -> None:
     result = invoke(runner, "schema", "--out", "out")
     assert result.exit_code == 0, result.output
-    written = sorted(Path("out").iterdir())
+    written = sorted(p for p in Path("out").iterdir() if p.is_file())
     assert [p.name for p in written] == [
         "declaration.schema.json", "department.schema.json", "project-declaration.schema.json",
         "project-self-evaluation.schema.json", "self-evaluation.schema.json", "settings.schema.json",
     ]
+    assert sorted(p.name for p in (Path("out") / "表式").iterdir()) == profiles.available()
     expected_keys = {"declaration": "预算整体情况", "self-evaluation": "基本情况", "department": "部门名称",
                      "settings": "评分", "project-declaration": "项目资金", "project-self-evaluation": "年度总体目标"}
     for path in written:

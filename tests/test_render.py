@@ -165,7 +165,7 @@ def test_render_command_refuses_a_document_with_errors(tmp_path):
 
 
 def test_merged_blocks_are_row_groups_kept_on_one_page() -> None:
-    from reportgen.render.context import Cell, Table
+    from reportgen.render.blocks import Cell, Table
 
     rows = [[Cell("产出", rowspan=2), Cell("数量")], [Cell("", rowspan=0), Cell("质量")],
             [Cell("满意度"), Cell("服务对象")], [Cell("总分"), Cell("")]]

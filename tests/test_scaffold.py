@@ -79,9 +79,9 @@ def test_next_year_from_the_previous_year(runner: CliRunner) -> None:
     evaluation = Path("content/media/2025/self-evaluation.yaml")
     assert f"已写入 {declaration}" in result.output and f"已写入 {evaluation}" in result.output
     decl_text, eval_text = declaration.read_text("utf-8"), evaluation.read_text("utf-8")
-    assert decl_text.splitlines()[0] == "# yaml-language-server: $schema=../../../schemas/declaration.schema.json"
+    assert decl_text.splitlines()[0] == "# yaml-language-server: $schema=../../../schemas/表式/guangzhou/declaration.schema.json"
     assert eval_text.splitlines()[0] == \
-        "# yaml-language-server: $schema=../../../schemas/self-evaluation.schema.json"
+        "# yaml-language-server: $schema=../../../schemas/表式/guangzhou/self-evaluation.schema.json"
     # Stable facts carried over, figures left to fill in, last year's figures as 上年.
     for fact in ("年度: 2025", "- 名称: 机构运行辅助经费", "- 三级指标: 保障人数", "质量指标: []",
                  f"拟投入的资金: {PLACEHOLDER}  # 2024 年为 968.19"):
@@ -113,7 +113,7 @@ def test_new_department(runner: CliRunner) -> None:
     assert department.read_text("utf-8").splitlines()[0] == \
         "# yaml-language-server: $schema=../../schemas/department.schema.json"
     assert declaration.read_text("utf-8").splitlines()[0] == \
-        "# yaml-language-server: $schema=../../../schemas/declaration.schema.json"
+        "# yaml-language-server: $schema=../../../schemas/表式/guangzhou/declaration.schema.json"
     assert "部门名称: 某某部门" in department.read_text("utf-8")
     assert "#" in declaration.read_text("utf-8").splitlines()[1]  # a commented skeleton
 

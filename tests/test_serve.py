@@ -324,6 +324,18 @@ def test_template_error_is_shown_and_recovers(preview: Preview, project: Path):
     wait_for_page(preview, SELF_EVALUATION, "draft-mark")
 
 
+def test_report_template_error_is_located_in_the_preview(preview: Preview, project: Path):
+    template = project / "templates" / "self-evaluation.md"
+    good = template.read_text(encoding="utf-8")
+    anchor = "### 预算支出进度情况\n"
+    line = line_of(good, anchor.strip())
+    template.write_text(good.replace(anchor, "### 预算支出进度情况{{ figures.no_such_figure }}\n", 1), encoding="utf-8")
+    html = wait_for_page(preview, SELF_EVALUATION, "模板错误").decode()
+    assert f"templates/self-evaluation.md:{line}" in html and "no_such_figure" in html
+    template.write_text(good, encoding="utf-8")
+    wait_for_page(preview, SELF_EVALUATION, "draft-mark")
+
+
 def test_yaml_content_is_escaped(preview: Preview, project: Path):
     path = project / "content" / SELF_EVALUATION
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'

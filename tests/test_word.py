@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from tools import ROOT, require_tool
 
 from reportgen.documents import Loader
-from reportgen.render.context import Cell
+from reportgen.render.blocks import Cell
 from reportgen.render.docx import TYPE_HEIGHT_MM, row_height_mm
 from reportgen.render.formats import render_document
 

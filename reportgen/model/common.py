@@ -270,6 +270,7 @@ class Indicator(Model):
     unit: Text | None = Field(None, alias="计量单位")
     explanation: Text | None = Field(None, alias="指标解释")
     scoring_rule: Text | None = Field(None, alias="评分标准")
+    remark: Text | None = Field(None, alias="备注")
 
 
 class EvaluatedIndicator(Indicator):
@@ -281,7 +282,9 @@ class EvaluatedIndicator(Indicator):
     target: Text | None = Field(
         None, alias="年度指标值", description="同年度申报表中有该指标时可不填，取自申报表"
     )
+    adjusted_target: Text | None = Field(None, alias="调整指标值", description="年中调整后的指标值")
     actual: Text | None = Field(None, alias="实际完成值")
+    core: Text | None = Field(None, alias="是否核心指标", description="是 或 否")
     points: Points | None = Field(
         None, alias="分值", description="可不填：同一一级指标下未填分值的指标平分剩余分值"
     )

@@ -20,7 +20,8 @@ class Expenditure(Model):
 
     basic: Money = Field(alias="基本支出")
     project: Money = Field(alias="项目支出")
-    development: DevelopmentSpending = Field(alias="事业发展性支出")
+    development: DevelopmentSpending | None = Field(
+        None, alias="事业发展性支出", description="所选表式有此口径时填写（默认表式有）")
     stated_total: Money | None = Field(None, alias="合计", description="可不填；填写则须等于各项之和")
 
 
@@ -45,7 +46,8 @@ class BudgetOverview(Model):
 
     expenditure: Expenditure = Field(alias="部门预算支出")
     income: IncomeSources = Field(alias="收入来源")
-    levels: BudgetLevels = Field(alias="按预算级次划分")
+    levels: BudgetLevels | None = Field(
+        None, alias="按预算级次划分", description="所选表式有此口径时填写（默认表式有）")
 
 
 class Declaration(Model):
@@ -54,6 +56,9 @@ class Declaration(Model):
     department: Identifier = Field(alias="部门名称")
     year: Year = Field(alias="年度")
     form_number: Text | None = Field(None, alias="表号", description="如 表14")
+    header: dict[str, Text] = Field(
+        default_factory=dict, alias="表头",
+        description="表式规定的表头栏目，如 填报人: 张三（可用栏目见所选表式的“表头字段”）")
     budget: BudgetOverview = Field(alias="预算整体情况")
     overall_goal: Prose = Field(alias="总体绩效目标")
     key_tasks: list[KeyTask] = Field(alias="年度重点工作任务", min_length=1)

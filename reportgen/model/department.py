@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from .common import Model, SharedText
+from .common import Model, SharedText, Text
+from .settings import Scoring, known_profile
 
 
 class Functions(Model):
@@ -27,6 +28,13 @@ class Department(Model):
     short_name: SharedText | None = Field(None, alias="简称", description="正文中使用的简称")
     functions: Functions | None = Field(None, alias="部门职能")
     organisation: Organisation | None = Field(None, alias="机构情况")
+    profile: Text | None = Field(
+        None, alias="表式", description="本部门文书的表式（templates/profiles/ 中的文件名，如 hunan）；"
+                                        "不填则用 settings.yaml 的表式，再不填为 guangzhou")
+    scoring: Scoring | None = Field(
+        None, alias="评分", description="本部门的评分规则，只写与 settings.yaml、表式不同的项")
+
+    _profile = field_validator("profile")(known_profile)
 
     @property
     def display_name(self) -> str:

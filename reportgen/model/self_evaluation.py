@@ -200,6 +200,9 @@ class SelfEvaluation(Model):
 
     department: Identifier = Field(alias="部门名称")
     year: Year = Field(alias="年度")
+    header: dict[str, Text] = Field(
+        default_factory=dict, alias="表头",
+        description="自评表表头中表式规定的栏目，如 联系人: 张三（可用栏目见所选表式的“表头字段”）")
     background: Background = Field(alias="基本情况")
     indicators: EvaluatedIndicators = Field(alias="绩效指标")
     analysis: Analysis = Field(alias="综合评价分析")

@@ -107,16 +107,30 @@ class Scoring(Model):
         return self.execution_points + sum(self.block_points.values(), Decimal(0))
 
 
+def known_profile(cls, name: str | None) -> str | None:
+    """A 表式 that exists in templates/profiles/."""
+    from ..profiles import available
+
+    names = available()
+    if name is not None and name not in names:
+        raise ValueError(f"未知的表式“{name}”，可用：{'、'.join(names)}")
+    return name
+
+
 class Settings(Model):
     """content/settings.yaml."""
 
     taxonomy: Text = Field("default", alias="指标体系", description="指标体系预设名称，如 default")
+    profile: Text | None = Field(
+        None, alias="表式", description="各部门文书默认的表式（templates/profiles/ 中的文件名），不填为 guangzhou")
     scoring: Scoring = Field(default_factory=Scoring, alias="评分")
     fonts_folder: Text | None = Field(
         None, alias="字体文件夹",
         description="存放 仿宋_GB2312、方正小标宋简体、楷体_GB2312、黑体 等字体文件的文件夹（相对 content 文件夹），"
                     "PDF 使用并嵌入其中的字体",
     )
+
+    _profile = field_validator("profile")(classmethod(known_profile))
 
     @field_validator("taxonomy")
     @classmethod
@@ -125,3 +139,15 @@ class Settings(Model):
         if name not in names:
             raise ValueError(f"未知的指标体系“{name}”，可用：{'、'.join(names)}")
         return name
+
+
+def with_scoring(settings: Settings, *overrides: dict[str, Any] | Scoring | None) -> Settings:
+    """`settings` with the 评分 keys each override sets replacing its own, in order."""
+    if not any(overrides):
+        return settings
+    data = settings.scoring.model_dump(by_alias=True, exclude_unset=True)
+    for override in overrides:
+        if isinstance(override, Scoring):
+            override = override.model_dump(by_alias=True, exclude_unset=True)
+        data.update(override or {})
+    return settings.model_copy(update={"scoring": Scoring.model_validate(data)})

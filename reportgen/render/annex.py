@@ -14,24 +14,26 @@ from ..derive import quantize
 from ..format import money, money_number_format, pct, pct_number_format
 from ..model import SelfEvaluation
 from ..model.settings import Scoring
+from ..profiles import LEVEL_COLUMNS, Profile
 from ..scoring import QUALITATIVE, IndicatorResult, Scorecard
 from ..taxonomy import Taxonomy
-from .context import Cell, IndicatorKey, Table, indicator_rows
+from .blocks import Cell, IndicatorKey, Table
+from .indicators import indicator_table
 
 TITLE = "部门整体支出绩效自评表"
 MONEY_COLUMNS = ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
-INDICATOR_COLUMNS = ["三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
 HUNDRED = Decimal(100)
 
 
-def annex(doc: SelfEvaluation, card: Scorecard, settings: Scoring, taxonomy: Taxonomy) -> dict[str, Any]:
+def annex(doc: SelfEvaluation, card: Scorecard, settings: Scoring, taxonomy: Taxonomy,
+          profile: Profile) -> dict[str, Any]:
     return {
         "title": TITLE,
         "department": doc.department,
         "year": doc.year,
         "unit": "万元",
         "money_table": money_table(doc, card, settings),
-        "indicator_table": indicator_table(doc, card, settings, taxonomy),
+        "indicator_table": scored_indicator_table(doc, card, settings, taxonomy, profile),
         "complete": card.complete,
         "total": score_text(card.total, settings.score_decimals) if card.complete else "",
         "grade": grade_text(card),
@@ -95,19 +97,24 @@ def money_table(doc: SelfEvaluation, card: Scorecard, settings: Scoring) -> Tabl
     return Table("annex-money", MONEY_COLUMNS, [22, 15, 15, 15, 8, 13, 12], rows)
 
 
-def indicator_table(doc: SelfEvaluation, card: Scorecard, settings: Scoring, taxonomy: Taxonomy) -> Table:
+def scored_indicator_table(doc: SelfEvaluation, card: Scorecard, settings: Scoring, taxonomy: Taxonomy,
+                           profile: Profile) -> Table:
+    """The indicator block with the profile's columns, then the 总分 and 自评等级 rows: their label
+    spans the columns before 分值, the total stands under 分值 and 得分."""
     overrides: dict[IndicatorKey, dict[str, Cell]] = {
         (r.first, r.second, r.index): _scored_cells(r, settings) for r in card.indicators
     }
-    rows = indicator_rows(doc.indicators, taxonomy, INDICATOR_COLUMNS, overrides)
-    total = [Cell("总分", colspan=5, label=True), _points_cell(card.points_total, settings),
-             _score_cell(card.total if card.complete else None, settings), Cell("")]
-    grade = [Cell("自评等级", colspan=5, label=True), Cell(grade_text(card), colspan=3, label=True)]
+    table = indicator_table("annex-indicators", "自评表绩效指标", doc.indicators, taxonomy, profile, overrides)
+    keys = [*LEVEL_COLUMNS, *(c.key for c in profile.columns("自评表绩效指标"))]
+    before = keys.index("分值")
+    after = len(keys) - before - 2
+    total = [Cell("总分", colspan=before, label=True), _points_cell(card.points_total, settings),
+             _score_cell(card.total if card.complete else None, settings), *([Cell("", colspan=after)] if after else [])]
+    grade = [Cell("自评等级", colspan=before, label=True), Cell(grade_text(card), colspan=len(keys) - before, label=True)]
     for cell in (*total, *grade):
         cell.total = True
-    rows += [total, grade]
-    return Table("annex-indicators", ["一级指标", "二级指标", *INDICATOR_COLUMNS],
-                 [8, 12, 18, 12, 12, 9, 10, 19], rows)
+    table.rows += [total, grade]
+    return table
 
 
 def _scored_cells(result: IndicatorResult, settings: Scoring) -> dict[str, Cell]:
@@ -119,4 +126,13 @@ def _scored_cells(result: IndicatorResult, settings: Scoring) -> dict[str, Cell]
         "实际完成值": Cell(actual),
         "分值": _points_cell(result.points, settings),
         "得分": _score_cell(result.score, settings),
+        "得分系数": _ratio_cell(result.score, result.points),
     }
+
+
+def _ratio_cell(score: Decimal | None, points: Decimal) -> Cell:
+    """得分 ÷ 分值 (Chongqing's 得分系数), two decimals."""
+    if score is None or not points:
+        return Cell("", numeric=True)
+    ratio = quantize(score / points, 2)
+    return Cell(f"{ratio:.2f}", numeric=True, value=ratio, number_format="0.00")

@@ -25,7 +25,7 @@ from docx.shared import Emu, Mm
 from docxtpl import DocxTemplate
 
 from ..format import display_width
-from .context import Cell, Table
+from .blocks import Cell, Table
 from .templates import TEMPLATES
 
 TYPE_WIDTH_MM = {"portrait": 156, "landscape": 243}
@@ -87,15 +87,27 @@ def _block(template: DocxTemplate, block) -> dict[str, Any]:
 def _annex(template: DocxTemplate, annex: dict[str, Any]):
     subdoc = template.new_subdoc()
     # 单位：万元 is in the template, above this line.
-    subdoc.add_paragraph(f"部门名称：{annex['department']}　　年度：{annex['year']}年", style="表格文字")
+    fields = [("部门名称", annex["department"]), *annex["header_values"], ("年度", f"{annex['year']}年")]
+    subdoc.add_paragraph("　　".join(f"{name}：{value}" for name, value in fields), style="表格文字")
     add_table(subdoc, annex["money_table"], "portrait")
     add_table(subdoc, annex["indicator_table"], "portrait")
     return subdoc
 
 
 def _declaration_form(template: DocxTemplate, context: dict[str, Any]):
-    """The bordered form as one table: identity, budget, goal, tasks and indicators, each section
-    on its own columns of a common grid. The 部门名称 row repeats on every page."""
+    """The bordered form as one table: its sections (in the order of templates/declaration.md),
+    each on its own columns of a common grid. The first row repeats on every page."""
+    sections = declaration_sections(context)
+    form = one_grid("declaration", [sections[name] for name in context["sections"]], header_rows=1)
+    subdoc = template.new_subdoc()
+    add_table(subdoc, form, "landscape")
+    return subdoc
+
+
+def declaration_sections(context: dict[str, Any]) -> dict[str, tuple[list[int], list[list[Cell]]]]:
+    """Each section of the form: (relative column widths, rows)."""
+    header = [[cell for name, value in context["header_values"]
+               for cell in (Cell(name, label=True), Cell(value))]]
     identity = [[Cell("部门名称", label=True), Cell(context["department"])]]
     budget_rows = []
     for i, row in enumerate(context["budget_rows"]):
@@ -114,13 +126,22 @@ def _declaration_form(template: DocxTemplate, context: dict[str, Any]):
     indicators = context["indicator_table"]
     indicator_rows = [[Cell("绩效指标", colspan=len(indicators.columns), label=True)],
                       [Cell(c, label=True) for c in indicators.columns], *indicators.rows]
-    form = one_grid("declaration", [
-        ([9, 91], identity), ([9, 25, 20, 26, 20], budget_rows), ([9, 91], goal),
-        ([15, 33, 12, 40], task_rows), ([12, 16, 36, 18, 18], indicator_rows),
-    ], header_rows=1)
-    subdoc = template.new_subdoc()
-    add_table(subdoc, form, "landscape")
-    return subdoc
+    header_widths = _pair_widths(len(context["header_values"]))
+    return {
+        "表头": (header_widths, header), "部门名称": ([9, 91], identity),
+        "预算整体情况": ([9, 25, 20, 26, 20], budget_rows), "总体绩效目标": ([9, 91], goal),
+        "年度重点工作任务": ([15, 33, 12, 40], task_rows), "绩效指标": (list(indicators.widths), indicator_rows),
+    }
+
+
+def _pair_widths(pairs: int) -> list[int]:
+    """Label and value columns of `pairs` header fields on one row, summing to 100."""
+    if not pairs:
+        return [100]
+    per = 100 // pairs
+    widths = [w for _ in range(pairs) for w in (9, per - 9)]
+    widths[-1] += 100 - per * pairs
+    return widths
 
 
 def one_grid(kind: str, sections: list[tuple[list[int], list[list[Cell]]]], *, header_rows: int = 0) -> Table:

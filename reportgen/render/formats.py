@@ -45,22 +45,22 @@ def render_formats(document: Document, formats: Iterable[str], *, templates: Pat
         if fmt not in document.kind_row.outputs:
             raise ValueError(f"{document.kind} has no {fmt} output")
     try:
-        context = _guarded(lambda: _context(document))
+        context = _guarded(lambda: _context(document, templates), templates)
     except RenderError as exc:
         return {fmt: exc for fmt in formats}
     results: dict[str, bytes | RenderError] = {}
     for fmt in formats:
         try:
-            results[fmt] = _guarded(lambda fmt=fmt: _write(document, context, fmt, templates, draft))
+            results[fmt] = _guarded(lambda fmt=fmt: _write(document, context, fmt, templates, draft), templates)
         except RenderError as exc:
             results[fmt] = exc
     return results
 
 
-def _context(document: Document) -> dict[str, Any]:
+def _context(document: Document, templates: Path) -> dict[str, Any]:
     from .html import document_context
 
-    return document_context(document)
+    return document_context(document, templates)
 
 
 def _write(document: Document, context: dict[str, Any], fmt: str, templates: Path, draft: bool) -> bytes:
@@ -85,7 +85,7 @@ def _write(document: Document, context: dict[str, Any], fmt: str, templates: Pat
     return resolve(writer)(context, templates)
 
 
-def _guarded(step):
+def _guarded(step, templates: Path):
     """Runs a rendering step; a template, font or file problem becomes a RenderError in Chinese."""
     from jinja2 import TemplateError
 
@@ -96,10 +96,21 @@ def _guarded(step):
     except MissingFontError as exc:
         raise RenderError(str(exc)) from exc
     except TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
+        where = f"{template_path(exc.filename, templates)}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
         raise RenderError(f"模板错误：{where}{exc.message}") from exc
     except OSError as exc:
         raise RenderError(f"无法读取模板：{exc.filename or exc}") from exc
+
+
+def template_path(filename: str | None, templates: Path) -> str:
+    """A template's file as the office knows it: templates/self-evaluation.md."""
+    path = Path(filename or "")
+    if not path.is_absolute():
+        path = templates / path
+    try:
+        return (Path(templates.name) / path.relative_to(templates)).as_posix()
+    except ValueError:
+        return path.name
 
 
 def content_sources(document: Document) -> list:

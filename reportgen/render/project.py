@@ -17,13 +17,17 @@ from openpyxl import Workbook
 from ..documents import Document
 from ..format import pct
 from ..model.project import BudgetLine, Funds, ProjectDeclaration, ProjectSelfEvaluation
-from .annex import _money_cell, _points_cell, _score_cell, indicator_table
-from .context import Cell, Table, indicator_rows
+from ..profiles import load_profile
+from .annex import _money_cell, _points_cell, _score_cell, scored_indicator_table
+from .blocks import Cell, Table
 from .docx import add_table, one_grid
 from .docx import render_docx as fill_word_template
+from .indicators import indicator_rows
 from .templates import TEMPLATES
 
 EMPTY = ""  # a field the author has not stated (validation warns, W702): an empty cell
+
+PROJECT_PROFILE = "national"  # the project forms are the national ones
 
 
 def _text(value: Any) -> str:
@@ -47,7 +51,7 @@ def _identity(doc: ProjectDeclaration | ProjectSelfEvaluation, department_label:
 # --- 项目支出绩效目标申报表 ---------------------------------------------------------------------
 
 
-def declaration_context(document: Document) -> dict[str, Any]:
+def declaration_context(document: Document, templates: Path = TEMPLATES) -> dict[str, Any]:
     doc: ProjectDeclaration = document.model  # type: ignore[assignment]
     department = doc.department + (f"（{doc.department_code}）" if doc.department_code else "")
     identity = _identity(doc, "主管部门及代码", department)
@@ -84,7 +88,7 @@ def _funds(funds: Funds | None, attribute: str) -> Cell:
 # --- 项目支出绩效自评表 -----------------------------------------------------------------------
 
 
-def evaluation_context(document: Document) -> dict[str, Any]:
+def evaluation_context(document: Document, templates: Path = TEMPLATES) -> dict[str, Any]:
     doc: ProjectSelfEvaluation = document.model  # type: ignore[assignment]
     card = document.scorecard
     settings = document.scoring_settings.scoring
@@ -104,7 +108,9 @@ def evaluation_context(document: Document) -> dict[str, Any]:
         funds.append([_label("执行率偏差原因"), Cell(doc.funds.reason, colspan=7)])
     goals = [[_label("年度总体目标", rowspan=2), _label("预期目标"), _label("实际完成情况")],
              [_label("", rowspan=0), Cell(_text(doc.goals.expected)), Cell(doc.goals.achieved)]]
-    scored: Table = indicator_table(doc, card, settings, document.taxonomy)  # type: ignore[arg-type]
+    # the 财预〔2020〕10号 columns, as on the national project form
+    scored: Table = scored_indicator_table(doc, card, settings, document.taxonomy,  # type: ignore[arg-type]
+                                           load_profile(PROJECT_PROFILE))
     indicator_block = [[_label("绩效指标", colspan=8)], [_label(c) for c in scored.columns], *scored.rows]
     form = one_grid("project-form", [
         ([14, 36, 14, 36], identity), ([12, 16, 13, 13, 13, 8, 13, 12], funds), ([12, 44, 44], goals),

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..format import display_width
-from .context import Cell, Table
+from .blocks import Cell, Table
 from .docx import reproducible_zip
 
 FONT = "宋体"
@@ -71,7 +71,8 @@ def _declaration_sheet(sheet: Worksheet, context: dict[str, Any]) -> None:
     width = len(table.widths)
     _title(sheet, 1, width, f"{context['department']}{context['year']}年部门整体预算绩效目标申报表（绩效指标）",
            table.widths)
-    _line(sheet, 2, [(f"部门名称：{context['department']}", width - 1), (f"年度：{context['year']}年", 1)])
+    _line(sheet, 2, [(_with_header(f"部门名称：{context['department']}", context["header_values"]), width - 1),
+                     (f"年度：{context['year']}年", 1)])
     header = 3
     _write_table(sheet, table, header, [1] * width)
     _page_setup(sheet, table.widths, header)
@@ -83,13 +84,18 @@ def _annex_sheet(sheet: Worksheet, annex: dict[str, Any]) -> None:
     sheet.title = "自评表"
     width = len(indicators.widths)  # the grid: the indicator block's columns
     _title(sheet, 1, width, annex["title"], indicators.widths)
-    _line(sheet, 2, [(f"部门名称：{annex['department']}", 4), (f"年度：{annex['year']}年", 2),
-                     (f"单位：{annex['unit']}", 2)])
+    _line(sheet, 2, [(_with_header(f"部门名称：{annex['department']}", annex["header_values"]), width - 4),
+                     (f"年度：{annex['year']}年", 2), (f"单位：{annex['unit']}", 2)])
     # The money block's first column (its label) spans the grid's 一级 and 二级 columns.
     after_money = _write_table(sheet, money, 3, [2] + [1] * (len(money.widths) - 1))
     header = after_money + 1  # one blank row between the blocks
     _write_table(sheet, indicators, header, [1] * width)
     _page_setup(sheet, indicators.widths, header + len(indicators.header_rows))
+
+
+def _with_header(text: str, values: list[tuple[str, str]]) -> str:
+    """部门名称 and the profile's header fields on one line."""
+    return "　　".join([text, *(f"{name}：{value}" for name, value in values)])
 
 
 def _title(sheet: Worksheet, row: int, width: int, text: str, table_widths: list[int]) -> None:

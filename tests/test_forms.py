@@ -1,0 +1,318 @@
+"""Forms as data: the report's template, the declaration's sections, form profiles (表式).
+
+The worked examples of docs/templates.md are performed here on a copy of templates/."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from tools import ROOT, html_text_parts
+
+from reportgen import profiles
+from reportgen.documents import Loader
+from reportgen.profiles import ProfileError, load_profile
+from reportgen.render.formats import RenderError, render_document
+from reportgen.render.html import document_context
+
+SELF = ROOT / "content/panyu-media-center/2022/self-evaluation.yaml"
+DECLARATION = ROOT / "content/panyu-media-center/2023/declaration.yaml"
+FIXTURES = ROOT / "tests/fixtures/profiles"
+
+
+@pytest.fixture
+def templates(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of templates/ that the office edits; profiles are read from it as well."""
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    monkeypatch.setattr(profiles, "TEMPLATES", folder)
+    return folder
+
+
+def blocks(path: Path, templates: Path = ROOT / "templates") -> list:
+    return document_context(Loader().load_document(path), templates)["blocks"]
+
+
+def html_text(path: Path, templates: Path) -> str:
+    return "".join(html_text_parts(render_document(Loader().load_document(path), "html", templates=templates)))
+
+
+def word_text(path: Path, templates: Path) -> str:
+    data = render_document(Loader().load_document(path), "docx", templates=templates)
+    return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --- the report's template --------------------------------------------------------------------
+
+
+def test_headings_are_numbered_by_the_writer_in_the_templates_order() -> None:
+    numbered = [(b.number, b.text) for b in blocks(SELF) if b.kind in ("h1", "h2")]
+    assert numbered[:3] == [("一、", "基本情况"), ("（一）", "部门概况"), ("（二）", "年度总体工作和重点工作任务")]
+    assert ("五、", "附件") in numbered
+    template = (ROOT / "templates/self-evaluation.md").read_text(encoding="utf-8")
+    assert "# 基本情况" in template and "## 部门概况" in template  # not typed with its number
+
+
+def test_example_change_a_sentence(templates: Path) -> None:
+    edit(templates / "self-evaluation.md", "年度预算执行进度为", "全年预算执行进度达到")
+    for text in (html_text(SELF, templates), word_text(SELF, templates)):
+        assert "2022年支出预算执行8,534.90万元，全年预算执行进度达到99.21%。" in text
+        assert "年度预算执行进度为" not in text
+
+
+def test_example_add_a_heading(templates: Path) -> None:
+    edit(templates / "self-evaluation.md", "# 存在的主要问题\n",
+         "# 其他需要说明的情况\n\n本部门无其他需要说明的情况。\n\n# 存在的主要问题\n")
+    headings = [(b.number, b.text) for b in blocks(SELF, templates) if b.kind == "h1"]
+    assert headings[2:] == [("三、", "其他需要说明的情况"), ("四、", "存在的主要问题"),
+                            ("五、", "下一步改进措施"), ("六、", "附件")]
+    assert "四、存在的主要问题" in html_text(SELF, templates)
+
+
+def test_example_move_a_table(templates: Path) -> None:
+    template = templates / "self-evaluation.md"
+    edit(template, '{{ table("指标设定") }}\n', "")
+    edit(template, "### 绩效运行监控情况\n\n{% for p in paragraphs(doc.background.management.monitoring) %}\n{{ p }}\n\n{% endfor %}\n",
+         "### 绩效运行监控情况\n\n{% for p in paragraphs(doc.background.management.monitoring) %}\n{{ p }}\n\n{% endfor %}\n"
+         '{{ table("指标设定") }}\n\n')
+    kinds = [b.kind if b.kind != "table" else b.table.kind for b in blocks(SELF, templates)]
+    monitoring = next(i for i, b in enumerate(blocks(SELF, templates)) if b.text == "绩效运行监控情况")
+    assert kinds.index("indicator-settings") > monitoring
+    assert kinds.count("indicator-settings") == 1
+
+
+def test_example_rename_and_add_a_column(templates: Path) -> None:
+    profile = templates / "profiles/guangzhou.yaml"
+    edit(profile, "      - {键: 年度指标值, 表头: 指标值, 宽: 24}",
+         "      - {键: 年度指标值, 表头: 年度目标值, 宽: 16}\n      - {键: 实际完成值, 宽: 16}")
+    table = next(b.table for b in blocks(SELF, templates) if b.kind == "table" and b.table.kind == "indicator-settings")
+    assert table.columns == ["一级指标", "二级指标", "三级指标", "年度目标值", "实际完成值"]
+    row = next(r for r in table.rows if r[2].text == "完成经营创收活动数量")
+    assert [c.text for c in row[2:]] == ["完成经营创收活动数量", "70个以上", "70场以上"]
+    assert "年度目标值" in html_text(SELF, templates) and "年度目标值" in word_text(SELF, templates)
+
+
+def test_author_text_is_printed_as_written_never_read_as_markup(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    path = content / "panyu-media-center/2022/self-evaluation.yaml"
+    written = r"# 不是标题 *不是强调* <b>x</b> \ ```表格 指标设定"
+    edit(path, "  - 中心资金使用部门对绩效管理的重视程度不够。", f"  - '{written}'")
+    texts = [b.text for b in blocks(path)]
+    assert f"1、{written}" in texts
+    assert sum(b.kind == "table" for b in blocks(path)) == 2
+
+
+def test_template_errors_are_located(templates: Path) -> None:
+    template = templates / "self-evaluation.md"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    line = lines.index("### 预算支出进度情况") + 1
+    lines[line - 1] = "### 预算支出进度情况{{ figures.no_such_figure }}"
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RenderError, match=rf"templates/self-evaluation\.md:{line}: .*no_such_figure"):
+        render_document(Loader().load_document(SELF), "html", templates=templates)
+    lines[line - 1] = "{% if %}"
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RenderError, match=rf"templates/self-evaluation\.md:{line}: "):
+        render_document(Loader().load_document(SELF), "docx", templates=templates)
+
+
+def test_an_unknown_table_is_a_located_error_naming_the_tables(templates: Path) -> None:
+    edit(templates / "self-evaluation.md", '{{ table("指标设定") }}', '{{ table("指标设置") }}')
+    with pytest.raises(RenderError, match=r"templates/self-evaluation\.md:\d+: 未知的表格“指标设置”；可用的表格：指标设定、任务完成情况"):
+        render_document(Loader().load_document(SELF), "html", templates=templates)
+
+
+# --- the declaration's sections ---------------------------------------------------------------
+
+
+def test_the_declaration_template_orders_the_forms_sections(templates: Path) -> None:
+    edit(templates / "declaration.md", '{{ table("总体绩效目标") }}\n', "")
+    edit(templates / "declaration.md", '{{ table("部门名称") }}\n', '{{ table("部门名称") }}\n{{ table("总体绩效目标") }}\n')
+    html = html_text(DECLARATION, templates)
+    word = word_text(DECLARATION, templates)
+    for text in (html, word):
+        assert text.index("总体绩效目标") < text.index("部门预算支出")
+    default_word = word_text(DECLARATION, ROOT / "templates")
+    assert default_word.index("部门预算支出") < default_word.index("总体绩效目标")
+
+
+def test_the_declaration_template_holds_sections_only(templates: Path) -> None:
+    edit(templates / "declaration.md", '{{ table("绩效指标") }}', '{{ table("绩效指标") }}\n\n# 附注')
+    with pytest.raises(RenderError, match="只能用"):
+        render_document(Loader().load_document(DECLARATION), "docx", templates=templates)
+
+
+# --- profiles ---------------------------------------------------------------------------------
+
+
+def test_a_profile_extends_another_and_changes_a_few_things() -> None:
+    base, hunan = load_profile("guangzhou"), load_profile("hunan")
+    assert hunan.columns("自评表绩效指标") == base.columns("自评表绩效指标")
+    assert [c.header for c in hunan.columns("申报表绩效指标")] == [
+        "三级指标", "指标值类型", "指标值", "计量单位", "指标解释", "评（扣）分标准", "备注"]
+    assert load_profile("guangdong").numbering == {3: "1、"}
+
+
+def test_an_extension_loop_and_a_bad_column_are_located_profile_errors(templates: Path) -> None:
+    (templates / "profiles/a.yaml").write_text("继承: b\n", encoding="utf-8")
+    (templates / "profiles/b.yaml").write_text("继承: a\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="继承形成循环：a → b → a"):
+        load_profile("a", templates)
+    (templates / "profiles/c.yaml").write_text("继承: guangzhou\n表格:\n  指标设定:\n    列: [三级指标, 单位]\n",
+                                               encoding="utf-8")
+    with pytest.raises(ProfileError, match="templates/profiles/c.yaml: .*“单位”不是指标的栏目"):
+        load_profile("c", templates)
+
+
+def test_a_broken_profile_is_a_finding_not_a_traceback(tmp_path: Path, templates: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (templates / "profiles/broken.yaml").write_text("表格: [\n", encoding="utf-8")
+    department = content / "panyu-media-center/department.yaml"
+    department.write_text(department.read_text(encoding="utf-8") + "表式: broken\n", encoding="utf-8")
+    document = Loader().load_document(content / "panyu-media-center/2023/declaration.yaml")
+    assert not document.ok
+    assert any(f.code == "E304" and "templates/profiles/broken.yaml:2" in f.message for f in document.findings)
+
+
+def test_an_unknown_profile_name_lists_the_profiles(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    department = content / "panyu-media-center/department.yaml"
+    department.write_text(department.read_text(encoding="utf-8") + "表式: hunnan\n", encoding="utf-8")
+    loaded = Loader().load_department(department)
+    messages = [f.message for f in loaded.source.findings]
+    assert any("未知的表式“hunnan”" in m and "hunan" in m for m in messages), messages
+
+
+def test_level_three_numbering_follows_the_profile() -> None:
+    path = FIXTURES / "guangdong/panyu-media-center/2022/self-evaluation.yaml"
+    numbers = [b.number for b in blocks(path) if b.kind == "h3"]
+    assert numbers[:3] == ["1、", "2、", "3、"]
+    assert any(b.text.startswith("1、") and "完成" in b.text for b in blocks(path) if b.kind == "p")
+
+
+def test_scoring_set_per_department_over_profile_and_tree(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "chongqing", content)
+    path = content / "panyu-media-center/2022/self-evaluation.yaml"
+    card = document_context(Loader().load_document(path))["annex"]
+    assert card["money_table"].rows[0][4].text == "10"  # 预算执行率 10 of the Chongqing profile
+    department = content / "panyu-media-center/department.yaml"
+    department.write_text(department.read_text(encoding="utf-8")
+                          + "评分:\n  预算执行率分值: 20\n  一级指标分值:\n    产出指标: 50\n    效益指标: 30\n",
+                          encoding="utf-8")
+    document = Loader().load_document(path)
+    assert document.scoring_settings.scoring.execution_points == 20
+    assert document_context(document)["annex"]["money_table"].rows[0][4].text == "20"
+
+
+def test_a_field_the_profile_has_no_place_for_is_located_and_lists_the_fields(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    path = content / "panyu-media-center/2023/declaration.yaml"
+    edit(path, "        年度指标值: 95%以上\n", "        年度指标值: 95%以上\n        计量单位: '%'\n")
+    document = Loader().load_document(path)
+    [finding] = [f for f in document.findings if f.code == "E303"]
+    line = path.read_text(encoding="utf-8").splitlines().index("        计量单位: '%'") + 1
+    assert finding.position.line == line and not document.ok
+    assert "本表式的指标栏目有：三级指标、实施周期指标值、年度指标值" in finding.message
+    department = content / "panyu-media-center/department.yaml"
+    department.write_text(department.read_text(encoding="utf-8") + "表式: hunan\n", encoding="utf-8")
+    codes = [(f.code, f.path[-1]) for f in Loader().load_document(path).findings if f.code == "E303"]
+    assert ("E303", "计量单位") not in codes and ("E303", "实施周期指标值") in codes  # hunan's columns
+
+
+def test_header_fields_outside_the_profile_are_refused(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "hubei", content)
+    path = content / "panyu-media-center/2023/declaration.yaml"
+    edit(path, "  填报人: 陈某某\n", "  填表人: 陈某某\n")
+    [finding] = [f for f in Loader().load_document(path).findings if f.code == "E303"]
+    assert "“填表人”" in finding.message and "填报日期、填报人、联系电话" in finding.message
+
+
+# --- schemas per profile ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", profiles.available())
+def test_the_profiles_schema_offers_its_columns_only(name: str) -> None:
+    import json
+
+    profile = load_profile(name)
+    for kind, tables in (("declaration", ("申报表绩效指标",)), ("self-evaluation", ("指标设定", "自评表绩效指标"))):
+        schema = json.loads((ROOT / f"schemas/表式/{name}/{kind}.schema.json").read_text(encoding="utf-8"))
+        indicator = schema["$defs"]["Indicator" if kind == "declaration" else "EvaluatedIndicator"]
+        offered = set(indicator["properties"])
+        assert profile.printed_keys(tables) - {"得分", "得分系数"} <= offered
+        assert offered <= profile.printed_keys(tables) | profiles.SCORING_INPUTS
+        assert set(schema["properties"]["表头"]["properties"]) == set(profile.header_fields)
+
+
+def test_schemas_are_up_to_date(tmp_path: Path) -> None:
+    from reportgen.schema import write_schemas
+
+    for path in write_schemas(tmp_path):
+        committed = ROOT / "schemas" / path.relative_to(tmp_path)
+        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), committed
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.rglob("*.yaml")), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_profile_samples_validate_and_follow_their_schema(path: Path) -> None:
+    import json
+    import re
+
+    import jsonschema
+
+    target = re.match(r"# yaml-language-server: \$schema=(\S+)", path.read_text(encoding="utf-8"))[1]
+    schema = json.loads((path.parent / target).resolve().read_text(encoding="utf-8"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if path.name != "department.yaml":
+        document = Loader().load_document(path)
+        assert document.ok, [str(f.message) for f in document.findings if f.is_error]
+
+
+def test_budget_breakdowns_follow_the_profile(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "hubei", content)
+    path = content / "panyu-media-center/2023/declaration.yaml"
+    html = html_text(path, ROOT / "templates")
+    assert "事业发展性支出" not in html and "按预算级次划分" not in html
+    assert "3,110.7618" in html and "10,112.30" in html  # the author's four decimals kept
+    edit(path, "  收入来源:\n", "  按预算级次划分:\n    区本级使用资金: 10112.30\n    拟用于对下转移支付资金: 0\n  收入来源:\n")
+    [finding] = [f for f in Loader().load_document(path).findings if f.code == "E303"]
+    assert finding.path == ("预算整体情况", "按预算级次划分") and "没有“按预算级次划分”" in finding.message
+    department = content / "panyu-media-center/department.yaml"
+    edit(department, "表式: hubei", "表式: guangzhou")
+    codes = {(f.code, f.path) for f in Loader().load_document(path).findings}
+    assert ("E305", ("预算整体情况", "部门预算支出")) in codes
+
+
+def test_a_fence_typed_by_hand_is_a_template_error(templates: Path) -> None:
+    edit(templates / "self-evaluation.md", "# 存在的主要问题\n", "```python\nprint(1)\n```\n\n# 存在的主要问题\n")
+    with pytest.raises(RenderError, match="模板错误：.*只能是"):
+        render_document(Loader().load_document(SELF), "html", templates=templates)
+
+
+def test_a_section_left_out_of_the_declaration_template_is_an_error(templates: Path) -> None:
+    edit(templates / "declaration.md", '{{ table("总体绩效目标") }}\n', "")
+    with pytest.raises(RenderError, match="缺少表中的部分：总体绩效目标"):
+        render_document(Loader().load_document(DECLARATION), "pdf", templates=templates)
+
+
+def test_a_table_left_out_of_the_report_template_is_an_error(templates: Path) -> None:
+    edit(templates / "self-evaluation.md", '{{ table("任务完成情况") }}\n', "")
+    with pytest.raises(RenderError, match="缺少表格：任务完成情况"):
+        render_document(Loader().load_document(SELF), "docx", templates=templates)
