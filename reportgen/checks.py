@@ -148,6 +148,17 @@ def declaration_identity(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
+def declaration_recent_years(ctx: CheckContext) -> Iterator[Finding]:
+    """E209: 近两年收支金额 gives the two years before the budget year, the earlier first."""
+    doc: Declaration = ctx.document  # type: ignore[assignment]
+    expected = [doc.year - 2, doc.year - 1]
+    for i, (entry, year) in enumerate(zip(doc.budget.recent_years or (), expected, strict=False)):
+        if entry.year != year:
+            yield ctx.error("E209", f"近两年收支金额第 {i + 1} 项的年度为 {entry.year}，应为 {year}"
+                                    f"（{doc.year}年申报表依次填写 {expected[0]}、{expected[1]} 两年）",
+                            (*BUDGET, "近两年收支金额", i, "年度"))
+
+
 # --- self-evaluation ---------------------------------------------------------------------------
 
 FINANCES = ("基本情况", "收支情况")
@@ -574,7 +585,7 @@ def _within(path: str, prefix: str) -> bool:
 
 # The checks of each kind, as its row in kinds.py names them.
 DECLARATION_CHECKS: tuple[Check, ...] = (
-    declaration_breakdowns, declaration_identity, indicator_taxonomy, department_and_year,
+    declaration_breakdowns, declaration_identity, declaration_recent_years, indicator_taxonomy, department_and_year,
     prose_references, declaration_chain, punctuation, declaration_table_sizes,
 )
 SELF_EVALUATION_CHECKS: tuple[Check, ...] = (

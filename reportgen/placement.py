@@ -46,7 +46,8 @@ def placement_findings(source: Source, model: object, profile: Profile) -> list[
 
 def breakdown_findings(source: Source, model: Declaration, profile: Profile) -> list[Finding]:
     """事业发展性支出 and 按预算级次划分 are written exactly when the profile's form has them."""
-    given = {"事业发展性支出": model.budget.expenditure.development, "按预算级次划分": model.budget.levels}
+    given = {"事业发展性支出": model.budget.expenditure.development, "按预算级次划分": model.budget.levels,
+             "近两年收支金额": model.budget.recent_years}
     findings = []
     for name, place in BREAKDOWNS.items():
         if given[name] is not None and name not in profile.breakdowns:

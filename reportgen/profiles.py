@@ -28,8 +28,12 @@ INDICATOR_TABLES = ("申报表绩效指标", "指标设定", "自评表绩效指
 LEVEL_COLUMNS = ("一级指标", "二级指标")
 LEVEL_WIDTHS = {"申报表绩效指标": (12, 16), "指标设定": (14, 18), "自评表绩效指标": (8, 12)}
 COMPUTED_COLUMNS = ("得分", "得分系数")
-# The optional breakdowns of the declaration's 预算整体情况, by their YAML place under it.
-BREAKDOWNS = {"事业发展性支出": ("部门预算支出", "事业发展性支出"), "按预算级次划分": ("按预算级次划分",)}
+# The optional parts of the declaration's 预算整体情况, by their YAML place under it, and whether
+# a profile that says nothing of one has it (the Guangzhou form has the first two, not the third).
+BREAKDOWNS = {"事业发展性支出": ("部门预算支出", "事业发展性支出"), "按预算级次划分": ("按预算级次划分",),
+              "近两年收支金额": ("近两年收支金额",)}
+BREAKDOWN_DEFAULTS = {"事业发展性支出": True, "按预算级次划分": True, "近两年收支金额": False}
+DEFAULT_SHARE_DECIMALS = 2
 # Indicator keys read by the scoring rules, not printed as such (their result is: 得分).
 SCORING_INPUTS = frozenset({"分值", "完成档次", "档内得分比例", "指标值类型"})
 
@@ -54,7 +58,8 @@ class Profile:
     taxonomy: Taxonomy | None = None  # None: the preset named in settings.yaml
     scoring: dict[str, Any] = field(default_factory=dict)  # 评分 keys over settings.yaml's
     numbering: dict[int, str] = field(default_factory=dict)  # level → "1." style of that level
-    breakdowns: frozenset[str] = frozenset(BREAKDOWNS)  # the optional parts of 预算整体情况 it has
+    breakdowns: frozenset[str] = frozenset(n for n, has in BREAKDOWN_DEFAULTS.items() if has)
+    share_decimals: int = DEFAULT_SHARE_DECIMALS  # 占比小数位: decimals of every share (占比) printed
     files: tuple[Path, ...] = ()
 
     def columns(self, table: str) -> tuple[Column, ...]:
@@ -142,9 +147,17 @@ def _profile(name: str, data: dict[str, Any], files: tuple[Path, ...]) -> Profil
         taxonomy=Taxonomy(name, {str(k): tuple(v or ()) for k, v in taxonomy.items()}) if taxonomy else None,
         scoring=dict(data.get("评分") or {}),
         numbering={LEVELS[k]: str(v) for k, v in (data.get("标题编号") or {}).items()},
-        breakdowns=frozenset(name for name in BREAKDOWNS if (data.get("预算口径") or {}).get(name, True)),
+        breakdowns=frozenset(name for name, has in BREAKDOWN_DEFAULTS.items()
+                             if (data.get("预算口径") or {}).get(name, has)),
+        share_decimals=_share_decimals(data.get("占比小数位", DEFAULT_SHARE_DECIMALS)),
         files=files,
     )
+
+
+def _share_decimals(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 4:
+        raise ValueError(f"“占比小数位”应为 0 到 4 的整数，而不是“{value}”")
+    return value
 
 
 def _column(spec: Any) -> Column:

@@ -44,7 +44,8 @@ def profile_schema_text(name: str, profile: Profile) -> str:
     if profile.taxonomy is not None:
         indicators["propertyNames"] = {"enum": list(profile.taxonomy.levels)}
     if name == "declaration":  # the optional breakdowns: required where the form has them, else absent
-        holders = {"事业发展性支出": schema["$defs"]["Expenditure"], "按预算级次划分": schema["$defs"]["BudgetOverview"]}
+        holders = {"事业发展性支出": schema["$defs"]["Expenditure"], "按预算级次划分": schema["$defs"]["BudgetOverview"],
+                   "近两年收支金额": schema["$defs"]["BudgetOverview"]}
         for breakdown, holder in holders.items():
             if breakdown in profile.breakdowns:
                 holder["required"] = [*holder.get("required", []), breakdown]

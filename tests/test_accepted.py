@@ -103,3 +103,25 @@ def test_a_field_without_a_place_is_a_located_error_listing_the_fields(tmp_path:
     for key, finding in findings.items():
         assert lines[finding.position.line - 1].strip().startswith(f"{key}:")
         assert "本表式的指标栏目有：" in finding.message and "三级指标" in finding.message
+
+
+@pytest.mark.parametrize("name", [n for n in profiles.available()
+                                  if "近两年收支金额" in profiles.load_profile(n).breakdowns])
+def test_the_two_previous_years_are_printed_in_every_format(tmp_path: Path, name: str) -> None:
+    """近两年收支金额: each year's 收入金额 and 支出金额, as written (four decimals), in all four
+    outputs; the spreadsheet keeps them as numbers."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / name, content)
+    path = content / "panyu-media-center" / KINDS["declaration"]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    amounts = ["1357.2468", "2468.1357", "3579.9753", "4680.0864"]
+    data["预算整体情况"]["近两年收支金额"] = [
+        {"年度": data["年度"] - 2, "收入金额": amounts[0], "支出金额": amounts[1]},
+        {"年度": data["年度"] - 1, "收入金额": amounts[2], "支出金额": amounts[3]}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    outputs = texts(path)
+    for fmt in ("html", "pdf", "docx"):
+        assert all(f"{float(a):,.4f}" in outputs[fmt] for a in amounts), fmt
+        assert f"{data['年度'] - 2}年" in outputs[fmt] and "近两年收入" in outputs[fmt], fmt
+    assert all(a in outputs["xlsx"] for a in amounts)
+    assert "近两年支出" in outputs["xlsx"]

@@ -5,6 +5,7 @@ The worked examples of docs/templates.md are performed here on a copy of templat
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -298,6 +299,47 @@ def test_budget_breakdowns_follow_the_profile(tmp_path: Path) -> None:
     edit(department, "表式: hubei", "表式: guangzhou")
     codes = {(f.code, f.path) for f in Loader().load_document(path).findings}
     assert ("E305", ("预算整体情况", "部门预算支出")) in codes
+
+
+def test_the_two_previous_years_follow_the_profile(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "hubei", content)
+    path = content / "panyu-media-center/2023/declaration.yaml"
+    text = path.read_text(encoding="utf-8")
+    recent = text[text.index("  近两年收支金额:\n"):text.index("总体绩效目标:")]
+    edit(path, "    - 年度: 2021\n", "    - 年度: 2020\n")
+    [finding] = [f for f in Loader().load_document(path).findings if f.code == "E209"]
+    assert finding.path == ("预算整体情况", "近两年收支金额", 0, "年度") and "应为 2021" in finding.message
+    line = path.read_text(encoding="utf-8").splitlines().index("    - 年度: 2020") + 1
+    assert finding.position.line == line
+    edit(path, recent.replace("2021", "2020"), "")
+    codes = {(f.code, f.path) for f in Loader().load_document(path).findings}
+    assert ("E305", ("预算整体情况",)) in codes  # the Hubei form has the two years: missing
+    guangzhou = content.parent / "guangzhou"
+    shutil.copytree(FIXTURES / "guangzhou", guangzhou)
+    path = guangzhou / "panyu-media-center/2023/declaration.yaml"
+    edit(path, "总体绩效目标:", recent + "总体绩效目标:")
+    [finding] = [f for f in Loader().load_document(path).findings if f.code == "E303"]
+    assert finding.path == ("预算整体情况", "近两年收支金额") and "没有“近两年收支金额”" in finding.message
+
+
+@pytest.mark.parametrize(("name", "shares"), [("hubei", ["72.7%", "33.6%"]), ("guangzhou", ["72.71%", "33.58%"])])
+def test_shares_print_with_the_profiles_decimals(name: str, shares: list[str]) -> None:
+    """占比小数位: every 占比 of the report to one decimal on the Hubei form, two by default."""
+    text = html_text(FIXTURES / name / "panyu-media-center/2022/self-evaluation.yaml", ROOT / "templates")
+    assert f"占本年总收入的{shares[0]}" in text and f"占本年总支出合计的{shares[1]}" in text
+    shown = re.findall(r"占[^，。；%]*?的?(\d+(?:\.\d+)?)%", text)
+    decimals = load_profile(name).share_decimals
+    assert shown and all(len(s.partition(".")[2]) <= decimals for s in shown)
+    assert any(len(s.partition(".")[2]) == decimals for s in shown)
+
+
+def test_share_decimals_must_be_a_small_whole_number(templates: Path) -> None:
+    (templates / "profiles/hubei.yaml").write_text(
+        (templates / "profiles/hubei.yaml").read_text(encoding="utf-8").replace("占比小数位: 1", "占比小数位: 一位"),
+        encoding="utf-8")
+    with pytest.raises(ProfileError, match="占比小数位"):
+        load_profile("hubei", templates)
 
 
 def test_a_fence_typed_by_hand_is_a_template_error(templates: Path) -> None:

@@ -41,13 +41,24 @@ class BudgetLevels(Model):
     stated_total: Money | None = Field(None, alias="合计", description="可不填；填写则须等于各项之和")
 
 
+class RecentYear(Model):
+    """近两年收支金额: one of the two years before the budget year, as the Hubei form prints them."""
+
+    year: Year = Field(alias="年度")
+    income: Money = Field(alias="收入金额")
+    expenditure: Money = Field(alias="支出金额")
+
+
 class BudgetOverview(Model):
-    """预算整体情况: three breakdowns of one total."""
+    """预算整体情况: three breakdowns of one total (and, on some forms, the two previous years)."""
 
     expenditure: Expenditure = Field(alias="部门预算支出")
     income: IncomeSources = Field(alias="收入来源")
     levels: BudgetLevels | None = Field(
         None, alias="按预算级次划分", description="所选表式有此口径时填写（默认表式有）")
+    recent_years: list[RecentYear] | None = Field(
+        None, alias="近两年收支金额", min_length=2, max_length=2,
+        description="所选表式有此栏目时填写（如 hubei）：预算年度前两年各一项，写 年度、收入金额、支出金额")
 
 
 class Declaration(Model):

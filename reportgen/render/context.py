@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import derive, scoring
-from ..format import money
+from ..format import money, pct
 from ..model import Declaration, Department, SelfEvaluation, Settings
 from ..profiles import Profile, numbering_style
 from ..taxonomy import Taxonomy
@@ -36,8 +36,12 @@ def _signed_change(value: Decimal, up: str, down: str) -> str:
 
 
 
-def budget_row(cells: list[str], *, header: bool = False, total: bool = False) -> dict[str, Any]:
-    return {"cells": cells, "header": header, "total": total}
+def budget_row(cells: list[str | Decimal | None], *, header: bool = False, total: bool = False) -> dict[str, Any]:
+    """A row of 预算整体情况: label, amount, label, amount. `cells` prints the amounts as money;
+    `amounts` keeps the numbers for the spreadsheet."""
+    amounts = [c if isinstance(c, Decimal) else None for c in cells]
+    return {"cells": [money(c) if isinstance(c, Decimal) else c or "" for c in cells], "amounts": amounts,
+            "header": header, "total": total}
 
 
 # --- declaration ----------------------------------------------------------------------------
@@ -45,25 +49,29 @@ def budget_row(cells: list[str], *, header: bool = False, total: bool = False) -
 
 def budget_rows(doc: Declaration) -> list[dict[str, Any]]:
     """预算整体情况: 部门预算支出 beside 收入来源, then 事业发展性支出 beside 按预算级次划分 where the
-    form has them (a Hubei form has neither), then the totals."""
+    form has them (a Hubei form has neither), then the totals; last, where the form has them, the
+    收入 beside the 支出 of the two years before the budget year (近两年收支金额)."""
     figures = derive.declaration_figures(doc)
     spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
     development, header = spending.development, "预算金额（万元）"
     rows = [
         budget_row(["部门预算支出", header, "收入来源", header], header=True),
-        budget_row(["基本支出", money(spending.basic), "财政拨款", money(income.appropriation)]),
-        budget_row(["项目支出", money(spending.project), "其他资金", money(income.other)]),
+        budget_row(["基本支出", spending.basic, "财政拨款", income.appropriation]),
+        budget_row(["项目支出", spending.project, "其他资金", income.other]),
     ]
     if development or levels:
-        left = [["事业发展性支出", header], ["财政专项资金", money(development.special_funds)],
-                ["其他事业发展性支出", money(development.other)]] if development else [["", ""]] * 3
-        right = [["按预算级次划分", header], ["区本级使用资金", money(levels.district)],
-                 ["拟用于对下转移支付资金", money(levels.transfers)]] if levels else [["", ""]] * 3
+        left = [["事业发展性支出", header], ["财政专项资金", development.special_funds],
+                ["其他事业发展性支出", development.other]] if development else [["", ""]] * 3
+        right = [["按预算级次划分", header], ["区本级使用资金", levels.district],
+                 ["拟用于对下转移支付资金", levels.transfers]] if levels else [["", ""]] * 3
         rows += [budget_row([*a, *b], header=i == 0) for i, (a, b) in enumerate(zip(left, right, strict=True))]
-    rows.append(budget_row(["部门预算支出合计", money(figures.expenditure_total),
-                            "收入来源合计", money(figures.income_total)], total=True))
+    rows.append(budget_row(["部门预算支出合计", figures.expenditure_total,
+                            "收入来源合计", figures.income_total], total=True))
     if figures.levels_total is not None:
-        rows.append(budget_row(["", "", "按预算级次划分合计", money(figures.levels_total)], total=True))
+        rows.append(budget_row(["", "", "按预算级次划分合计", figures.levels_total], total=True))
+    if doc.budget.recent_years:
+        rows.append(budget_row(["近两年收入", "收入金额（万元）", "近两年支出", "支出金额（万元）"], header=True))
+        rows += [budget_row([f"{y.year}年", y.income, f"{y.year}年", y.expenditure]) for y in doc.budget.recent_years]
     return rows
 
 
@@ -110,6 +118,7 @@ def self_evaluation_context(doc: SelfEvaluation, department: Department | None, 
         "name": department.display_name if department else doc.department,
         "figures": derive.self_evaluation_figures(doc), "card": card, "scoring": scoring_settings,
         "paragraphs": split_paragraphs, "percent": derive.percent, "change": _signed_change,
+        "share": lambda part, whole: pct(derive.percent(part, whole), profile.share_decimals),
         "fixed": _fixed, "number": lambda level, n: numbering[level](n),
     }
     numbering = {**HEADING_NUMBERS, **{level: numbering_style(style) for level, style in profile.numbering.items()}}

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ..format import display_width
+from ..format import display_width, money_number_format
 from .blocks import Cell, Table
 from .docx import reproducible_zip
 
@@ -37,9 +37,10 @@ FIXED_TIME = datetime.datetime(2000, 1, 1)
 
 
 def render_declaration_xlsx(context: dict[str, Any], templates: object = None) -> bytes:
-    """The declaration's indicator table."""
+    """The declaration's indicator table, then its 预算整体情况 on a sheet of its own."""
     workbook = Workbook()
     _declaration_sheet(workbook.active, context)
+    _budget_sheet(workbook.create_sheet(), context)
     return render_xlsx(workbook, context)
 
 
@@ -76,6 +77,25 @@ def _declaration_sheet(sheet: Worksheet, context: dict[str, Any]) -> None:
     header = 3
     _write_table(sheet, table, header, [1] * width)
     _page_setup(sheet, table.widths, header)
+
+
+BUDGET_WIDTHS = [28, 22, 28, 22]
+
+
+def _budget_sheet(sheet: Worksheet, context: dict[str, Any]) -> None:
+    """预算整体情况 as the form prints it: label, amount, label, amount; amounts stay numbers."""
+    sheet.title = "预算整体情况"
+    width = len(BUDGET_WIDTHS)
+    _title(sheet, 1, width, f"{context['department']}{context['year']}年部门整体预算绩效目标申报表（预算整体情况）",
+           BUDGET_WIDTHS)
+    _line(sheet, 2, [(_with_header(f"部门名称：{context['department']}", context["header_values"]), width - 1),
+                     (f"年度：{context['year']}年", 1)])
+    rows = [[Cell(text, label=row["header"] or k % 2 == 0, numeric=amount is not None, value=amount,
+                  number_format=money_number_format(amount) if amount is not None else "")
+             for k, (text, amount) in enumerate(zip(row["cells"], row["amounts"], strict=True))]
+            for row in context["budget_rows"]]
+    _write_table(sheet, Table("budget", [], BUDGET_WIDTHS, rows), 3, [1] * width)
+    _page_setup(sheet, BUDGET_WIDTHS, 3)
 
 
 def _annex_sheet(sheet: Worksheet, annex: dict[str, Any]) -> None:
