@@ -212,6 +212,7 @@ class IndicatorResult:
     target: Target | None
     points: Decimal
     score: Decimal | None = None  # None: not scored (data missing or wrong)
+    target_key: str = "年度指标值"  # the field `target` was read from: 调整指标值 when the target was adjusted
 
     @property
     def path(self) -> Path:
@@ -384,12 +385,14 @@ def _uncovered_blocks(doc: SelfEvaluation, settings: Scoring) -> list[tuple[str,
 
 def _indicator(first: str, second: str, index: int, item: EvaluatedIndicator, points: Decimal
                ) -> IndicatorResult:
-    target = parse_target(item.target) if item.target is not None else None
+    # An adjusted target (调整指标值, Chongqing form) replaces the year's for judging what was achieved.
+    key, written = ("调整指标值", item.adjusted_target) if item.adjusted_target is not None else ("年度指标值", item.target)
+    target = parse_target(written) if written is not None else None
     if item.value_type in (QUANTITATIVE, QUALITATIVE):
         kind = item.value_type
     else:
         kind = QUANTITATIVE if target is not None and target.quantitative else QUALITATIVE
-    return IndicatorResult(first, second, index, item, kind, target, points)
+    return IndicatorResult(first, second, index, item, kind, target, points, target_key=key)
 
 
 def _score_indicator(result: IndicatorResult, settings: Scoring) -> list[Problem]:
@@ -411,25 +414,25 @@ def _quantitative(result: IndicatorResult, settings: Scoring) -> list[Problem]:
             warning=True, key=True,
         ))
     if not target.quantitative:
-        return [*problems, Problem("E606", f"指标值类型为定量，但年度指标值“{target.text}”无法读出数字",
-                                   (*path, "年度指标值"))]
+        return [*problems, Problem("E606", f"指标值类型为定量，但{result.target_key}“{target.text}”无法读出数字",
+                                   (*path, result.target_key))]
     if item.actual is None:
         return [*problems, Problem(
             "W601", f"“{item.name}”缺少实际完成值，本项按 0 分计（自评表不完整）", path, warning=True)]
     actual = parse_actual(item.actual)
     if actual is None:
         return [*problems, Problem(
-            "E606", f"实际完成值“{item.actual}”无法读出数字，不能与年度指标值“{target.text}”比较",
+            "E606", f"实际完成值“{item.actual}”无法读出数字，不能与{result.target_key}“{target.text}”比较",
             (*path, "实际完成值"))]
     if target.unit == "%" and not actual.unit and target.value and target.value > ONE and ZERO < actual.value <= ONE:
         meant = f"{_plain(actual.value * HUNDRED)}%"
         return [*problems, Problem(
-            "E925", f"实际完成值“{item.actual}”没有写 %，年度指标值是百分数“{target.text}”：是否应为“{meant}”？"
+            "E925", f"实际完成值“{item.actual}”没有写 %，{result.target_key}是百分数“{target.text}”：是否应为“{meant}”？"
             f"（小数 {item.actual} 即 {meant}）", (*path, "实际完成值"))]
     actual = in_unit(actual, target.unit)
     if target.unit and actual.unit and actual.unit != target.unit:
         problems.append(Problem(
-            "W605", f"实际完成值的单位“{actual.unit}”与年度指标值的单位“{target.unit}”不同，已按数字比较",
+            "W605", f"实际完成值的单位“{actual.unit}”与{result.target_key}的单位“{target.unit}”不同，已按数字比较",
             (*path, "实际完成值"), warning=True))
     fraction = quantitative_fraction(target, actual.value, settings.at_most_zero_multiple)
     result.score = result.points * fraction
@@ -444,7 +447,7 @@ def _reasons(result: IndicatorResult, target: Target, actual: Measure, fraction:
     where = (*result.path, "实际完成值")
     if fraction < ONE:
         return [Problem(
-            "E602", f"实际完成值“{item.actual}”未达到年度指标值“{target.text}”（{target.describe()}），"
+            "E602", f"实际完成值“{item.actual}”未达到{result.target_key}“{target.text}”（{target.describe()}），"
             f"得分 {_plain(derive.quantize(result.score or ZERO))}/{_plain(derive.quantize(result.points))}；"
             "请填写“偏差原因分析及改进措施”", where)]
     excess = settings.excess_reason_at
@@ -452,7 +455,7 @@ def _reasons(result: IndicatorResult, target: Target, actual: Measure, fraction:
             actual.value * HUNDRED >= excess * target.value:
         share = derive.percent(actual.value, target.value)
         return [Problem(
-            "E603", f"实际完成值“{item.actual}”为年度指标值“{target.text}”的 {pct(share)}，达到 "
+            "E603", f"实际完成值“{item.actual}”为{result.target_key}“{target.text}”的 {pct(share)}，达到 "
             f"{pct(excess)} 及以上，请在“偏差原因分析及改进措施”中说明原因（目标是否偏低）", where)]
     return []
 

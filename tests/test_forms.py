@@ -342,6 +342,31 @@ def test_share_decimals_must_be_a_small_whole_number(templates: Path) -> None:
         load_profile("hubei", templates)
 
 
+def test_the_chongqing_self_evaluation_form(tmp_path: Path) -> None:
+    """主管部门, 财政处室, 联系人, 联系电话 above the 自评表; 年初指标值, 调整指标值, 指标权重, 得分系数,
+    是否核心指标 per indicator; 共性管理指标 beside 产出/效益 and no 满意度; 产出 60, 效益 30, 执行率 10."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "chongqing", content)
+    path = content / "panyu-media-center/2022/self-evaluation.yaml"
+    document = Loader().load_document(path)
+    annex = document_context(document)["annex"]
+    assert [name for name, _ in annex["header_values"]] == ["主管部门", "财政处室", "联系人", "联系电话"]
+    table = annex["indicator_table"]
+    assert table.columns == ["一级指标", "二级指标", "三级指标", "年初指标值", "调整指标值", "实际完成值",
+                             "指标权重", "得分", "得分系数", "是否核心指标", "偏差原因分析及改进措施"]
+    firsts = [row[0].text for row in table.rows if row[0].rowspan > 0][:-2]  # less 总分 and 自评等级
+    assert firsts == ["产出指标", "效益指标", "共性管理指标"]
+    core = next(row for row in table.rows if row[2].text == "完成经营创收活动数量")
+    assert [c.text for c in core[3:10]] == ["70个以上", "65个以上", "70场以上", "12", "12.00", "1.00", "是"]
+    points = {}
+    for result in document.scorecard.indicators:
+        points[result.first] = points.get(result.first, 0) + result.points
+    assert points == {"产出指标": 60, "效益指标": 30, "共性管理指标": 0}
+    assert document.scorecard.execution.points == 10
+    edit(path, "  共性管理指标:\n", "  满意度指标:\n    服务对象满意度指标: []\n  共性管理指标:\n")
+    assert any(f.code == "E301" and "满意度指标" in f.message for f in Loader().load_document(path).findings)
+
+
 def test_a_fence_typed_by_hand_is_a_template_error(templates: Path) -> None:
     edit(templates / "self-evaluation.md", "# 存在的主要问题\n", "```python\nprint(1)\n```\n\n# 存在的主要问题\n")
     with pytest.raises(RenderError, match="模板错误：.*只能是"):

@@ -362,3 +362,17 @@ def derive_2(value: Decimal) -> str:
     from reportgen.derive import quantize
 
     return f"{quantize(value, 2):.2f}"
+
+
+def test_an_adjusted_target_is_what_the_actual_is_judged_against() -> None:
+    from reportgen.model.common import EvaluatedIndicator
+
+    item = EvaluatedIndicator.model_validate(
+        {"三级指标": "完成经营创收活动数量", "年度指标值": "70个以上", "调整指标值": "60个以上", "实际完成值": "60个"})
+    result = scoring._indicator("产出指标", "数量指标", 0, item, Decimal(12))
+    assert result.target_key == "调整指标值" and result.target.value == 60
+    assert scoring._score_indicator(result, Scoring()) == [] and result.score == 12
+    unadjusted = scoring._indicator("产出指标", "数量指标", 0, item.model_copy(update={"adjusted_target": None}),
+                                    Decimal(12))
+    [problem] = scoring._score_indicator(unadjusted, Scoring())
+    assert problem.code == "E602" and "未达到年度指标值“70个以上”" in problem.message
