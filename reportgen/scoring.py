@@ -385,8 +385,10 @@ def _uncovered_blocks(doc: SelfEvaluation, settings: Scoring) -> list[tuple[str,
 
 def _indicator(first: str, second: str, index: int, item: EvaluatedIndicator, points: Decimal
                ) -> IndicatorResult:
-    # An adjusted target (调整指标值, Chongqing form) replaces the year's for judging what was achieved.
-    key, written = ("调整指标值", item.adjusted_target) if item.adjusted_target is not None else ("年度指标值", item.target)
+    # An adjusted target (调整指标值, Chongqing form) replaces the year's for judging what was achieved;
+    # a project's indicators have none.
+    adjusted = getattr(item, "adjusted_target", None)
+    key, written = ("调整指标值", adjusted) if adjusted is not None else ("年度指标值", item.target)
     target = parse_target(written) if written is not None else None
     if item.value_type in (QUANTITATIVE, QUALITATIVE):
         kind = item.value_type
