@@ -241,15 +241,23 @@ def _indicator_skeleton() -> list[Entry]:
             Entry("年度指标值", TODO, "如 95%以上、≥5人、10场、6000万元以上；定性指标直接写文字")]
 
 
-def _budget_entries() -> list[Entry]:
-    return [
-        Entry("部门预算支出", [
-            Entry("基本支出", TODO), Entry("项目支出", TODO),
-            Entry("事业发展性支出", [Entry("财政专项资金", TODO), Entry("其他事业发展性支出", TODO)]),
-        ]),
-        Entry("收入来源", [Entry("财政拨款", TODO), Entry("其他资金", TODO)]),
-        Entry("按预算级次划分", [Entry("区本级使用资金", TODO), Entry("拟用于对下转移支付资金", TODO)]),
-    ]
+def _budget_entries(previous: Declaration | None = None) -> list[Entry]:
+    """预算整体情况 to fill in: every part for a new department; the parts of last year's form
+    (its profile's) for next year, with last year's later 近两年收支金额 year carried over."""
+    spending = [Entry("基本支出", TODO), Entry("项目支出", TODO)]
+    if previous is None or previous.budget.expenditure.development:
+        spending.append(Entry("事业发展性支出", [Entry("财政专项资金", TODO), Entry("其他事业发展性支出", TODO)]))
+    entries = [Entry("部门预算支出", spending), Entry("收入来源", [Entry("财政拨款", TODO), Entry("其他资金", TODO)])]
+    if previous is None or previous.budget.levels:
+        entries.append(Entry("按预算级次划分", [Entry("区本级使用资金", TODO), Entry("拟用于对下转移支付资金", TODO)]))
+    if previous is not None and previous.budget.recent_years:
+        kept = previous.budget.recent_years[-1]
+        entries.append(Entry("近两年收支金额", Seq([
+            [Entry("年度", str(kept.year)), Entry("收入金额", str(kept.income), "沿用上年，请核对"),
+             Entry("支出金额", str(kept.expenditure))],
+            [Entry("年度", str(previous.year)), Entry("收入金额", TODO), Entry("支出金额", TODO)],
+        ])))
+    return entries
 
 
 # --- next year from the previous year --------------------------------------------------------------
@@ -320,7 +328,7 @@ def next_declaration(previous: Declaration, year: int) -> list[Entry]:
     if previous.form_number:
         entries.append(Entry("表号", previous.form_number))
     entries += [
-        Entry("预算整体情况", _budget_entries()),
+        Entry("预算整体情况", _budget_entries(previous)),
         Entry("总体绩效目标", TODO),
         Entry("年度重点工作任务", tasks),
         Entry("绩效指标", _indicator_blocks(previous.indicators, _declared_indicator)),

@@ -174,3 +174,21 @@ def test_existing_files_are_named_even_when_last_year_has_errors(runner: CliRunn
     assert invoke(runner, "validate", str(previous)).exit_code == 1
     result = invoke(runner, "new", "media", "2025")
     assert result.exit_code == 1 and "文件已存在，不会覆盖" in result.stderr and "有错误" not in result.stderr
+
+
+def test_next_year_keeps_the_parts_of_last_years_form(runner: CliRunner) -> None:
+    """A Hubei department's next declaration has that form's 预算整体情况: no 事业发展性支出 or
+    按预算级次划分; 近两年收支金额 moves on a year, last year's later year carried over."""
+    import shutil
+
+    shutil.copytree(Path(__file__).parent / "fixtures/profiles/hubei", "content")
+    result = invoke(runner, "new", "panyu-media-center", "2024")
+    assert result.exit_code == 0, result.output
+    declaration = Path("content/panyu-media-center/2024/declaration.yaml")
+    text = declaration.read_text("utf-8")
+    assert "事业发展性支出" not in text and "按预算级次划分" not in text
+    assert re.search(r"- 年度: 2022\n\s+收入金额: 10023.4100  # 沿用上年，请核对\n\s+支出金额: 9968.1918\n"
+                     rf"\s+- 年度: 2023\n\s+收入金额: {PLACEHOLDER}\n\s+支出金额: {PLACEHOLDER}\n", text), text
+    checked = invoke(runner, "validate", str(declaration))
+    codes = set(re.findall(r"错误 (E\d{3}) ", checked.stdout))
+    assert codes == {"E007"}, checked.stdout  # only the markers: no E303, E305 or E209
