@@ -46,7 +46,8 @@ class Kind:
     figures: str | None = None  # (model) → derived figures
     score: str | None = None  # (model, Scoring) → scoring.Scorecard
     scaffold: str | None = None  # (previous year's model, year, sibling model | None) → scaffold entries
-    skeleton: str | None = None  # (department name, year, taxonomy) → entries of a new department's file
+    skeleton: str | None = None  # entries of a new file: (department name, year, taxonomy, profile)
+    # for a department's, ((department, project), year, taxonomy) for a project's
     depth: int = 0  # folders between the year folder and the file (projects/<项目>/ → 2)
     folder: str = ""  # for depth > 0: the folder under the year that holds one folder per document
     name_field: tuple[str, ...] = ("部门名称",)  # where the name the outputs carry is written

@@ -159,7 +159,7 @@ def plan(content: Path, department: str, year: int, *, name: str | None = None,
                 f"没有找到部门 {folder}（缺少 {DEPARTMENT_FILE}）。新建部门请用 --name 给出部门全称，"
                 f"如：reportgen new {department} {year} --name 某某部门"
             )
-        return _new_department(folder, year, name, taxonomy, schemas, profile.name)
+        return _new_department(folder, year, name, taxonomy, schemas, profile)
     return _next_year(folder, year, name, schemas, profile.name)
 
 
@@ -190,7 +190,7 @@ def schema_line(target: Path, schemas: Path, kind: str, profile: str | None = No
 # --- a new department ----------------------------------------------------------------------------
 
 
-def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, schemas: Path, profile: str) -> Plan:
+def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, schemas: Path, profile: Profile) -> Plan:
     result = Plan()
     department_path = folder / DEPARTMENT_FILE
     result.files[department_path] = document_text(schema_line(department_path, schemas, "department"), [
@@ -210,12 +210,12 @@ def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, sche
     for kind in kinds.kinds():  # the files a new department starts its year with
         if kind.skeleton and kind.depth == 0:
             path = folder / str(year) / kind.file
-            result.files[path] = document_text(schema_line(path, schemas, kind.name, profile),
-                                               kind.resolved("skeleton")(name, year, taxonomy))
+            result.files[path] = document_text(schema_line(path, schemas, kind.name, profile.name),
+                                               kind.resolved("skeleton")(name, year, taxonomy, profile))
     return result
 
 
-def declaration_skeleton(name: str, year: int, taxonomy: Taxonomy) -> list[Entry]:
+def declaration_skeleton(name: str, year: int, taxonomy: Taxonomy, profile: Profile) -> list[Entry]:
     indicators = []
     for first, seconds in taxonomy.levels.items():
         blocks = [Entry(second, Seq([_indicator_skeleton()]) if i == 0 else Seq([]))
@@ -226,7 +226,7 @@ def declaration_skeleton(name: str, year: int, taxonomy: Taxonomy) -> list[Entry
         comment("把每个“待填写”改为实际内容；reportgen validate 会列出尚未填写的位置。"),
         Entry("部门名称", name),
         Entry("年度", str(year)),
-        Entry("预算整体情况", _budget_entries(), "三种口径（部门预算支出、收入来源、按预算级次划分）的合计应相同"),
+        Entry("预算整体情况", _budget_entries(parts=profile.breakdowns), "各种口径的合计应相同"),
         Entry("总体绩效目标", TODO, "多段文字用 |- 块，段落之间空一行"),
         Entry("年度重点工作任务", Seq([[
             Entry("名称", TODO), Entry("主要实施内容", TODO), Entry("拟投入的资金", TODO, "万元"),
@@ -241,23 +241,34 @@ def _indicator_skeleton() -> list[Entry]:
             Entry("年度指标值", TODO, "如 95%以上、≥5人、10场、6000万元以上；定性指标直接写文字")]
 
 
-def _budget_entries(previous: Declaration | None = None) -> list[Entry]:
-    """预算整体情况 to fill in: every part for a new department; the parts of last year's form
-    (its profile's) for next year, with last year's later 近两年收支金额 year carried over."""
+def _budget_entries(previous: Declaration | None = None, parts: frozenset[str] = frozenset()) -> list[Entry]:
+    """预算整体情况 to fill in: for a new department, the `parts` of its profile's form; for next
+    year, the parts of last year's (validated against the same profile), with last year's later
+    近两年收支金额 year carried over."""
+    if previous is not None:
+        budget = previous.budget
+        given = {"事业发展性支出": budget.expenditure.development, "按预算级次划分": budget.levels,
+                 "近两年收支金额": budget.recent_years}
+        parts = frozenset(name for name, value in given.items() if value)
     spending = [Entry("基本支出", TODO), Entry("项目支出", TODO)]
-    if previous is None or previous.budget.expenditure.development:
+    if "事业发展性支出" in parts:
         spending.append(Entry("事业发展性支出", [Entry("财政专项资金", TODO), Entry("其他事业发展性支出", TODO)]))
     entries = [Entry("部门预算支出", spending), Entry("收入来源", [Entry("财政拨款", TODO), Entry("其他资金", TODO)])]
-    if previous is None or previous.budget.levels:
+    if "按预算级次划分" in parts:
         entries.append(Entry("按预算级次划分", [Entry("区本级使用资金", TODO), Entry("拟用于对下转移支付资金", TODO)]))
-    if previous is not None and previous.budget.recent_years:
-        kept = previous.budget.recent_years[-1]
-        entries.append(Entry("近两年收支金额", Seq([
-            [Entry("年度", str(kept.year)), Entry("收入金额", str(kept.income), "沿用上年，请核对"),
-             Entry("支出金额", str(kept.expenditure))],
-            [Entry("年度", str(previous.year)), Entry("收入金额", TODO), Entry("支出金额", TODO)],
-        ])))
+    if "近两年收支金额" in parts:
+        entries.append(Entry("近两年收支金额", Seq(_recent_years(previous))))
     return entries
+
+
+def _recent_years(previous: Declaration | None) -> list[list[Entry]]:
+    if previous is None or not previous.budget.recent_years:
+        return [[Entry("年度", TODO, "预算年度前两年，先早后晚"), Entry("收入金额", TODO), Entry("支出金额", TODO)]
+                for _ in range(2)]
+    kept = previous.budget.recent_years[-1]
+    return [[Entry("年度", str(kept.year)), Entry("收入金额", str(kept.income), "沿用上年，请核对"),
+             Entry("支出金额", str(kept.expenditure))],
+            [Entry("年度", str(previous.year)), Entry("收入金额", TODO), Entry("支出金额", TODO)]]
 
 
 # --- next year from the previous year --------------------------------------------------------------

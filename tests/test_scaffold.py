@@ -192,3 +192,15 @@ def test_next_year_keeps_the_parts_of_last_years_form(runner: CliRunner) -> None
     checked = invoke(runner, "validate", str(declaration))
     codes = set(re.findall(r"错误 (E\d{3}) ", checked.stdout))
     assert codes == {"E007"}, checked.stdout  # only the markers: no E303, E305 or E209
+
+
+def test_a_new_department_gets_the_budget_parts_of_the_trees_form(runner: CliRunner) -> None:
+    Path("content").mkdir()
+    Path("content/settings.yaml").write_text("表式: hubei\n", encoding="utf-8")
+    assert invoke(runner, "new", "county-dept", "2025", "--name", "某某县某某局").exit_code == 0
+    declaration = Path("content/county-dept/2025/declaration.yaml")
+    text = declaration.read_text("utf-8")
+    assert "事业发展性支出" not in text and "按预算级次划分" not in text
+    assert text.count(f"- 年度: {PLACEHOLDER}") == 2
+    checked = invoke(runner, "validate", str(declaration))
+    assert set(re.findall(r"错误 (E\d{3}) ", checked.stdout)) == {"E007"}, checked.stdout
