@@ -265,3 +265,50 @@ def test_one_pdf_at_a_time_in_a_process(monkeypatch):
     with ThreadPoolExecutor(4) as threads:
         assert list(threads.map(render_pdf, ["<p>一</p>"] * 8)) == [b"%PDF"] * 8
     assert max(overlaps) == 1
+
+
+def drawn(pdf_bytes: bytes) -> tuple[list[bytes], list[bytes]]:
+    """What a PDF draws, decompressed: each page's content and each embedded font file."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    pages = [page.get_contents().get_data() for page in reader.pages]
+    font_files = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            font_files |= {descriptor[key].get_data() for key in ("/FontFile2", "/FontFile3") if key in descriptor}
+    return pages, sorted(font_files)
+
+
+def test_tuned_pdf_writer_draws_what_weasyprint_draws(rendered, monkeypatch):
+    """The font files read on demand and the lighter compression change no page and no glyph."""
+    import zlib
+
+    import pydyf
+    import weasyprint.pdf.fonts
+    import weasyprint.pdf.stream
+
+    html = rendered[DOCUMENTS[0]]["html"].decode("utf-8")
+    tuned = render_pdf(html)
+    monkeypatch.setattr(weasyprint.pdf.stream, "Font", weasyprint.pdf.fonts.Font)
+    monkeypatch.setattr(pydyf, "zlib", zlib)
+    untuned = render_pdf(html)
+    assert tuned != untuned
+    assert drawn(tuned) == drawn(untuned)
+    assert len(drawn(tuned)[1]) >= 2
+
+
+def test_a_pdf_is_written_without_copying_whole_font_files(rendered):
+    """The CJK faces are 17–27 MB files: WeasyPrint would copy each whole before subsetting it."""
+    import tracemalloc
+
+    html = rendered[DOCUMENTS[1]]["html"].decode("utf-8")
+    render_pdf(html)
+    tracemalloc.start()
+    try:
+        render_pdf(html)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MB"
