@@ -10,6 +10,7 @@ from decimal import Decimal
 from . import chain, derive, scoring
 from .findings import Finding, Path, Severity, format_path
 from .format import money, pct, wide
+from .format import plain_number as _plain
 from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.common import Waiver
 from .prose import ProseRenderer, namespace
@@ -29,10 +30,14 @@ class CheckContext:
     counterpart: Source | None = None  # the other document's source, to point at its lines
     chain: chain.Link | None = None
     sibling_broken: bool = False  # the other document exists but could not be read
+    references: list[tuple[Path, str, str]] = field(default_factory=list)  # from filling the text
+    department_file: str | None = None  # department.yaml as displayed, when it exists
 
-    def error(self, code: str, message: str, path: Path, *, key: bool = False) -> Finding:
-        """`key`: point at the key, for a section whose value starts on a later line."""
-        return self.source.finding(code, message, path, key=key)
+    def error(self, code: str, message: str, path: Path, *, key: bool = False,
+              value: Decimal | str | None = None) -> Finding:
+        """`key`: point at the key, for a section whose value starts on a later line; `value`: the
+        written value the check judged, which a waiver must name."""
+        return self.source.finding(code, message, path, key=key, value=value)
 
     def warning(self, code: str, message: str, path: Path) -> Finding:
         return self.source.finding(code, message, path, warning=True)
@@ -51,7 +56,7 @@ def check_sum(
         yield ctx.error(
             "E201",
             f"{label}为 {money(total)}，但各项之和为 {money(computed)}（相差 {money(total - computed)}）",
-            path, key=key,
+            path, key=key, value=total,
         )
 
 
@@ -74,8 +79,14 @@ def _check_percent(ctx: CheckContext, code: str, computed_phrase: str, stated: D
     computed = derive.percent(part, whole)
     if stated is None or computed is None:
         return
-    if abs(stated - computed) > derive.percent_tolerance(stated, part, whole):
-        yield ctx.error(code, f"{label}写为 {pct(stated)}，{computed_phrase} {pct(computed)}", path)
+    if abs(stated - computed) <= derive.percent_tolerance(stated, part, whole):
+        return
+    as_percent = stated.scaleb(2)  # 0.6923 → 69.23, at the precision written
+    if 0 < stated <= 1 < computed and abs(as_percent - computed) <= derive.percent_tolerance(as_percent, part, whole):
+        yield ctx.error("E925", f"{label}写为 {_plain(stated)}，是小数写法？百分数应为：{_plain(as_percent)}%",
+                        path, value=stated)
+        return
+    yield ctx.error(code, f"{label}写为 {pct(stated)}，{computed_phrase} {pct(computed)}", path, value=stated)
 
 
 # --- declaration -------------------------------------------------------------------------------
@@ -144,7 +155,7 @@ def self_evaluation_income(ctx: CheckContext) -> Iterator[Finding]:
                 "E206",
                 f"“{source.name}”的预算执行数写为 {money(source.stated_execution)}，"
                 f"与收入中的 {money(source.amount)} 不一致（同一数字前后应相同）",
-                (*path, "预算执行表述"),
+                (*path, "预算执行表述"), value=source.stated_execution,
             )
 
 
@@ -186,7 +197,8 @@ def self_evaluation_change(ctx: CheckContext) -> Iterator[Finding]:
             [spending.basic.amount, spending.project.amount, spending.previous_total])
         if abs(spending.stated_change - figures.change) > tolerance:
             yield ctx.error("E205", f"较上年变动写为 {money(spending.stated_change)}，"
-                            f"按本年与上年支出计算应为 {money(figures.change)}", (*base, "较上年变动"))
+                            f"按本年与上年支出计算应为 {money(figures.change)}", (*base, "较上年变动"),
+                            value=spending.stated_change)
     yield from check_rate(ctx, spending.stated_change_rate, figures.change, spending.previous_total,
                           (*base, "较上年变动率"), "较上年变动率")
     if spending.change_reasons:
@@ -243,13 +255,51 @@ def self_evaluation_project_groups(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+def self_evaluation_department(ctx: CheckContext) -> Iterator[Finding]:
+    """E902: 一、(一) 部门概况 prints 部门职能 and 机构情况 from department.yaml; nothing stands in."""
+    if ctx.department is None and ctx.department_file is not None:
+        return  # department.yaml has errors of its own
+    where = ctx.department_file or "department.yaml（应在年度文件夹的上一级）"
+    missing = ["部门职能", "机构情况"] if ctx.department is None else [
+        label for label, value in (("部门职能", ctx.department.functions),
+                                   ("机构情况", ctx.department.organisation)) if value is None]
+    if missing:
+        found = "中缺少" if ctx.department is not None else "不存在，缺少"
+        yield ctx.error("E902", f"自评报告“部门概况”要印出{'和'.join(missing)}，但 {where} {found}"
+                        f"“{'”“'.join(missing)}”；请在 department.yaml 中填写", ("部门名称",), key=True)
+
+
+def self_evaluation_zero_wholes(ctx: CheckContext) -> Iterator[Finding]:
+    """E926: a share or rate the report prints has a whole of 0: it would print “—”, not a figure."""
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    finances = doc.background.finances
+    spending = finances.expenditure
+    wholes: list[tuple[Decimal | None, Path, str, str]] = [
+        (sum((s.amount for s in finances.income.sources), Decimal(0)), (*FINANCES, "收入", "来源"),
+         "收入合计", "各项收入占本年总收入的比例"),
+        (spending.basic.amount + spending.project.amount, (*FINANCES, "支出"), "支出合计",
+         "基本支出和项目支出的占比"),
+        (finances.budget.adjusted, (*FINANCES, "预算", "全年预算数"), "全年预算数", "预算执行率（自评表的执行率和得分）"),
+        (spending.previous_total, (*FINANCES, "支出", "上年支出合计"), "上年支出合计", "较上年的增长率"),
+    ]
+    for key, block in (("基本支出", spending.basic), ("项目支出", spending.project)):
+        if block.parts:
+            wholes.append((block.amount, (*FINANCES, "支出", key, "金额"), key, "各明细的占比"))
+    for i, project in enumerate(doc.analysis.projects):
+        wholes.append((project.budget, ("综合评价分析", "重点任务项目支出", i, "全年预算数"),
+                       f"“{project.name}”的全年预算数", "预算执行率"))
+    for whole, path, label, what in wholes:
+        if whole is not None and whole == 0:
+            yield ctx.error("E926", f"{label}为 0，报告中的{what}无法计算（会印成“—”）；请填写实际金额", path)
+
+
 def self_evaluation_scoring(ctx: CheckContext) -> Iterator[Finding]:
     """E601–E608, W601–W606: the 自评表 scored after the settings (财预〔2020〕10号 by default)."""
     doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
     card = scoring.score(doc, ctx.settings.scoring)
     for problem in card.problems:
         yield ctx.source.finding(problem.code, problem.message, problem.path, warning=problem.warning,
-                                 key=problem.key)
+                                 key=problem.key, value=problem.value)
 
 
 def self_evaluation_chain(ctx: CheckContext) -> Iterator[Finding]:
@@ -301,12 +351,17 @@ def _there(ctx: CheckContext, path: Path) -> str:
 # --- shared ------------------------------------------------------------------------------------
 
 
+def fill_references(ctx: CheckContext) -> None:
+    """Every text field's `{{ … }}` filled in, inside the sandbox, before anything reads the text:
+    the checks and scores judge, and every output prints, the same words."""
+    renderer = ProseRenderer(namespace(ctx.document))
+    ctx.document = renderer.fill(ctx.document)
+    ctx.references = renderer.problems
+
+
 def prose_references(ctx: CheckContext) -> Iterator[Finding]:
     """E501–E503, W504: every data reference in the author's text resolves, inside the sandbox."""
-    renderer = ProseRenderer(namespace(ctx.document))
-    for path, text in iter_strings(ctx.source.data):
-        renderer.render(text, path)
-    for path, code, message in renderer.problems:
+    for path, code, message in ctx.references:
         yield ctx.warning(code, message, path) if code.startswith("W") else ctx.error(code, message, path)
 
 
@@ -412,26 +467,86 @@ SELF_EVALUATION_CHECKS: tuple[Check, ...] = (
 
 
 def run_checks(ctx: CheckContext) -> list[Finding]:
+    fill_references(ctx)
     checks = DECLARATION_CHECKS if isinstance(ctx.document, Declaration) else SELF_EVALUATION_CHECKS
     findings = [finding for check in checks for finding in check(ctx)]
-    return [*apply_waivers(ctx, findings, ctx.document.waivers), *table_sizes(ctx)]
+    unwaivable = [*table_sizes(ctx)]
+    if isinstance(ctx.document, SelfEvaluation):
+        unwaivable += [*self_evaluation_department(ctx), *stated_score_range(ctx),
+                       *self_evaluation_zero_wholes(ctx)]
+    return [*apply_waivers(ctx, findings, ctx.document.waivers), *unwaivable]
 
 
 def apply_waivers(ctx: CheckContext, findings: list[Finding], waivers: list[Waiver]) -> list[Finding]:
-    """Mark waived findings (still reported); a waiver that matches nothing is a warning."""
+    """Mark waived findings (still reported); a waiver that matches nothing is a warning.
+
+    A check that judges a written value (a stated total, share, rate, score or grade) is waived
+    only for the values the waiver's 范围 names: without it, or outside it, E905 says so."""
     used = [False] * len(waivers)
+    notes: list[Finding] = []
     for finding in findings:
         for i, waiver in enumerate(waivers):
-            if waiver.code == finding.code and _within(format_path(finding.path), waiver.path):
-                finding.waived = waiver.reason
-                used[i] = True
-                break
+            if waiver.code != finding.code or not _within(format_path(finding.path), waiver.path):
+                continue
+            used[i] = True
+            refusal = _range_refusal(waiver, finding.value)
+            if refusal:
+                notes.append(ctx.error("E905", f"豁免 {waiver.code} [{waiver.path}] {refusal}", ("豁免", i)))
+                continue
+            finding.waived = waiver.reason
+            break
     for i, waiver in enumerate(waivers):
         if not used[i]:
             findings.append(ctx.warning(
                 "W001", f"豁免 {waiver.code} [{waiver.path}] 没有对应的问题，可删除", ("豁免", i)
             ))
-    return findings
+    return [*findings, *notes]
+
+
+_RANGE = re.compile(r"^\s*([+-]?[\d.]+)\s*(?:[~～至–—]|-(?=\s*[+-]?\d))\s*([+-]?[\d.]+)\s*$")
+
+
+def _range_refusal(waiver: Waiver, value: Decimal | str | None) -> str:
+    """Why the waiver does not accept `value` ("" when it does)."""
+    if value is None:
+        return ""  # the check judges no single written value: code and path suffice
+    written = _plain(value) if isinstance(value, Decimal) else value
+    if waiver.accepts is None:
+        return f"须写明接受的值：此检查核对所写的“{written}”，请加上“范围: {written}”（或一个区间，如 90~100）"
+    if isinstance(value, str):
+        accepted = [part.strip() for part in re.split(r"[、,，/]", waiver.accepts)]
+        return "" if value.strip("“”\"") in accepted else f"的范围“{waiver.accepts}”不含所写的“{written}”，未豁免"
+    bounds = _bounds(waiver.accepts)
+    if bounds is None:
+        return f"的范围“{waiver.accepts}”写法有误：写一个数（如 92.3）或一个区间（如 90~100）"
+    low, high = bounds
+    return "" if low <= value <= high else f"的范围“{waiver.accepts}”不含所写的“{written}”，未豁免"
+
+
+def _bounds(text: str) -> tuple[Decimal, Decimal] | None:
+    try:
+        match = _RANGE.match(text)
+        if match:
+            low, high = Decimal(match[1]), Decimal(match[2])
+            return (low, high) if low <= high else (high, low)
+        number = Decimal(text.strip().removesuffix("%").removesuffix("％"))
+        return (number, number) if number.is_finite() else None
+    except ArithmeticError:
+        return None
+
+
+def stated_score_range(ctx: CheckContext) -> Iterator[Finding]:
+    """E904 (never waived): a stated 自评得分 the form cannot hold, a 自评等级 the settings do not have."""
+    conclusion = ctx.document.analysis.conclusion  # type: ignore[union-attr]
+    top = ctx.settings.scoring.points_total()
+    path = ("综合评价分析", "自评结论")
+    if conclusion.stated_score is not None and not 0 <= conclusion.stated_score <= top:
+        yield ctx.error("E904", f"自评得分 {_plain(conclusion.stated_score)} 分超出 0–{_plain(top)} 分",
+                        (*path, "自评得分"))
+    names = [g.name for g in ctx.settings.scoring.grades]
+    if conclusion.stated_grade is not None and conclusion.stated_grade.strip("“”\"") not in names:
+        yield ctx.error("E904", f"自评等级“{conclusion.stated_grade}”不是设置中的等级（{'、'.join(names)}）",
+                        (*path, "自评等级"))
 
 
 def _within(path: str, prefix: str) -> bool:

@@ -177,9 +177,11 @@ class Loader:
                 taxonomy=document.taxonomy,
                 settings=document.scoring_settings,
                 counterpart=sibling.source if sibling else None,
+                department_file=department.source.file if department else None,
             )
             _link(ctx, document, sibling)
             document.check_findings = run_checks(ctx)
+            document.model = ctx.document  # with its references filled in
         return document
 
 

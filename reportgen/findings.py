@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 Path = tuple[str | int, ...]
@@ -31,6 +32,8 @@ class Finding:
     path: Path = ()
     waived: str | None = None  # the waiver's reason when acknowledged in the YAML
     related: list[Position] = field(default_factory=list)
+    value: Decimal | str | None = field(default=None, compare=False)  # the written value a check judged
+
 
     @property
     def is_error(self) -> bool:
@@ -57,7 +60,7 @@ class Finding:
             "error" if self.severity is Severity.ERROR else "warning"
         )
         data["line"], data["col"] = self.position.line, self.position.col
-        del data["position"], data["related"]
+        del data["position"], data["related"], data["value"]
         data["path"] = format_path(self.path)
         return data
 

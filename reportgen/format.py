@@ -15,7 +15,7 @@ def money(value: Decimal | None, min_decimals: int = 2) -> str:
     if value is None:
         return ""
     decimals = money_decimals(value, min_decimals)
-    return f"{quantize(value, decimals):,.{decimals}f}"
+    return f"{_unsigned_zero(quantize(value, decimals)):,.{decimals}f}"
 
 
 def money_decimals(value: Decimal, min_decimals: int = 2) -> int:
@@ -44,7 +44,7 @@ def pct_number_format(value: Decimal, decimals: int = 2) -> str:
 
 
 def _rate_text(value: Decimal, decimals: int) -> str:
-    text = f"{quantize(value, decimals):.{decimals}f}"
+    text = f"{_unsigned_zero(quantize(value, decimals)):.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -56,6 +56,17 @@ def wide(char: str) -> bool:
 def display_width(text: str) -> int:
     """Width of a text in half-width characters: Chinese characters and full-width marks count two."""
     return sum(2 if wide(c) else 1 for c in text)
+
+
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """-0.001 rounds to -0.00: print it 0.00."""
+    return abs(value) if value.is_zero() else value
+
+
+def plain_number(value: Decimal) -> str:
+    """23618 → '23618', 95.50 → '95.5', 1234.5000 → '1234.5': a number inside a message."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def chinese_number(n: int) -> str:

@@ -13,17 +13,19 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import StrictUndefined, TemplateError, Undefined, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import BaseModel
 
 from . import derive
 from .format import money, pct
 from .model import Declaration, SelfEvaluation
 
+M = TypeVar("M", bound=BaseModel)
 _REFERENCE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _STATEMENT = re.compile(r"\{%|\{#")
 _HOW = "正文中只能用 {{ 键.键 }} 引用数据，如 {{ 收入.合计 }}"
@@ -71,6 +73,34 @@ class ProseRenderer:
         except ReferenceProblem as exc:
             self.problems.append((path, exc.code, exc.message))
             return text
+
+    def fill(self, model: M, path: tuple = ()) -> M:
+        """The model with every reference in its text filled in: the one place `{{ … }}` becomes data.
+
+        Every text field allows references (prose, table cells, targets, reasons); numbers and
+        identifiers refuse them when the file is read (E901), so they have none to fill.
+        """
+        updates = {}
+        for name, info in type(model).model_fields.items():
+            value = getattr(model, name)
+            filled = self._fill(value, (*path, info.alias or name))
+            if filled is not value:
+                updates[name] = filled
+        return model.model_copy(update=updates) if updates else model
+
+    def _fill(self, value: Any, path: tuple) -> Any:
+        if isinstance(value, str):
+            filled = self.render(value, path)
+            return value if filled == value else filled
+        if isinstance(value, BaseModel):
+            return self.fill(value, path)
+        if isinstance(value, list):
+            items = [self._fill(item, (*path, i)) for i, item in enumerate(value)]
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+        if isinstance(value, dict):  # keys (一级/二级指标) are names, not text
+            filled = {key: self._fill(item, (*path, key)) for key, item in value.items()}
+            return value if all(filled[k] is v for k, v in value.items()) else filled
+        return value
 
     def _reference(self, expression: str) -> str:
         value = _evaluate(expression, self.namespace)

@@ -362,8 +362,9 @@ def _staffing(previous: SelfEvaluation, year: int) -> Entry:
             entries.append(Entry("其中", Seq([[Entry("类别", p.category), Entry("人数", TODO)]
                                               for p in group.parts])))
         groups.append(entries)
+    kind = [Entry("编制类型", staffing.establishment_kind)] if staffing.establishment_kind else []
     return Entry("人员情况", [
-        Entry("编制类型", staffing.establishment_kind),
+        *kind,
         Entry("核定编制", TODO, f"{year - 1} 年为 {staffing.establishment}"),
         Entry("人员", groups, "人数有变动时可加“变动原因”"),
     ])

@@ -17,6 +17,7 @@ from enum import StrEnum
 from . import derive
 from .findings import Path
 from .format import pct
+from .format import plain_number as _plain
 from .model import SelfEvaluation
 from .model.common import EvaluatedIndicator
 from .model.settings import Band, Grade, Scoring
@@ -139,12 +140,6 @@ def in_unit(measure: Measure, unit: str) -> Measure:
     return measure
 
 
-def _plain(value: Decimal) -> str:
-    """23618 → '23618', 95.50 → '95.5' (numbers inside messages)."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 # --- the rules --------------------------------------------------------------------------------
 
 
@@ -203,6 +198,7 @@ class Problem:
     path: Path
     warning: bool = False
     key: bool = False
+    value: Decimal | str | None = None  # the written value judged (E607, E608)
 
 
 @dataclass
@@ -243,9 +239,19 @@ class Scorecard:
     def scored(self) -> list[Decimal | None]:
         return [self.execution.score, *(i.score for i in self.indicators)]
 
+    uncovered: list[str] = field(default_factory=list)  # 一级 blocks with points but no indicator
+
     @property
     def complete(self) -> bool:
-        return all(s is not None for s in self.scored)
+        """The rules give a total and a grade only when every point of the form can be scored."""
+        return all(s is not None for s in self.scored) and not self.uncovered
+
+    @property
+    def incomplete_reason(self) -> str:
+        """Why no total or grade: the same words in the annex, the report and the findings."""
+        reasons = [f"{self.unscored} 项缺少评分依据"] if self.unscored else []
+        reasons += [f"一级指标“{first}”没有三级指标" for first in self.uncovered]
+        return "；".join(reasons)
 
     @property
     def total(self) -> Decimal:
@@ -280,7 +286,9 @@ def score(doc: SelfEvaluation, settings: Scoring) -> Scorecard:
             result = _indicator(first, second, index, item, share)
             card.problems.extend(_score_indicator(result, settings))
             card.indicators.append(result)
-    card.problems.extend(_uncovered_blocks(doc, settings))
+    uncovered = _uncovered_blocks(doc, settings)
+    card.uncovered = [first for first, _ in uncovered]
+    card.problems.extend(problem for _, problem in uncovered)
     card.problems.extend(stated_problems(doc, card, settings))
     return card
 
@@ -339,11 +347,12 @@ def allocate(first: str, items: list[EvaluatedIndicator], settings: Scoring
     return points, []
 
 
-def _uncovered_blocks(doc: SelfEvaluation, settings: Scoring) -> list[Problem]:
+def _uncovered_blocks(doc: SelfEvaluation, settings: Scoring) -> list[tuple[str, Problem]]:
     scored = {first for first, _ in _blocks(doc)}
     return [
-        Problem("W603", f"一级指标“{first}”没有三级指标，其 {_plain(points)} 分无法评分",
-                (*INDICATORS, first) if first in doc.indicators else INDICATORS, warning=True, key=True)
+        (first, Problem("W603", f"一级指标“{first}”没有三级指标，其 {_plain(points)} 分无法评分，"
+                        "自评表不印总分和等级",
+                        (*INDICATORS, first) if first in doc.indicators else INDICATORS, warning=True, key=True))
         for first, points in settings.block_points.items() if first not in scored and points > 0
     ]
 
@@ -387,6 +396,11 @@ def _quantitative(result: IndicatorResult, settings: Scoring) -> list[Problem]:
         return [*problems, Problem(
             "E606", f"实际完成值“{item.actual}”无法读出数字，不能与年度指标值“{target.text}”比较",
             (*path, "实际完成值"))]
+    if target.unit == "%" and not actual.unit and target.value and target.value > ONE and ZERO < actual.value <= ONE:
+        meant = f"{_plain(actual.value * HUNDRED)}%"
+        return [*problems, Problem(
+            "E925", f"实际完成值“{item.actual}”没有写 %，年度指标值是百分数“{target.text}”：是否应为“{meant}”？"
+            f"（小数 {item.actual} 即 {meant}）", (*path, "实际完成值"))]
     actual = in_unit(actual, target.unit)
     if target.unit and actual.unit and actual.unit != target.unit:
         problems.append(Problem(
@@ -430,6 +444,11 @@ def _qualitative(result: IndicatorResult, settings: Scoring) -> list[Problem]:
     band = find_band(settings.bands, item.band)
     if band is None:
         return [Problem("E605", f"未知的完成档次“{item.band}”；可选：{names}", (*path, "完成档次"))]
+    if not in_band(band, item.band_percent) and ZERO < item.band_percent <= ONE and \
+            in_band(band, item.band_percent * HUNDRED):
+        meant = f"{_plain(item.band_percent * HUNDRED)}%"
+        return [Problem("E925", f"档内得分比例写为 {_plain(item.band_percent)}，是小数写法？百分数应为：{meant}",
+                        (*path, "档内得分比例"))]
     if not in_band(band, item.band_percent):
         return [Problem(
             "E605", f"档内得分比例 {pct(item.band_percent)} 不在“{band.name}”的 "
@@ -448,20 +467,20 @@ def stated_problems(doc: SelfEvaluation, card: Scorecard, settings: Scoring) -> 
     problems = []
     total = derive.quantize(card.total, settings.score_decimals)
     note = "" if card.complete else (
-        f"（自评表不完整：{card.unscored} 项缺少评分依据，按 0 分计；全部得满分时最高为 "
+        f"（自评表不完整：{card.incomplete_reason}，按 0 分计；全部得满分时最高为 "
         f"{_plain(derive.quantize(card.max_total, settings.score_decimals))} 分）"
     )
     stated = conclusion.stated_score
     if stated is not None and abs(stated - card.total) > derive.half_unit_of_written(stated):
         problems.append(Problem(
             "E607", f"自评得分写为 {_plain(stated)} 分，按自评表计算为 {_plain(total)} 分{note}",
-            (*CONCLUSION, "自评得分")))
+            (*CONCLUSION, "自评得分"), value=stated))
     if conclusion.stated_grade is not None and conclusion.stated_grade.strip("“”\"") != card.grade:
         if card.complete:
             message = f"自评等级写为“{conclusion.stated_grade}”，按自评表总分 {_plain(total)} 分应为“{card.grade}”"
         else:  # as the annex prints it: no grade from an incomplete annex
-            message = (f"自评等级写为“{conclusion.stated_grade}”，但自评表不完整，无法评定等级（{card.unscored} 项"
-                       f"缺少评分依据；已评分部分合计 {_plain(total)} 分，全部得满分时最高为 "
+            message = (f"自评等级写为“{conclusion.stated_grade}”，但自评表不完整，无法评定等级（"
+                       f"{card.incomplete_reason}；已评分部分合计 {_plain(total)} 分，全部得满分时最高为 "
                        f"{_plain(derive.quantize(card.max_total, settings.score_decimals))} 分）")
-        problems.append(Problem("E608", message, (*CONCLUSION, "自评等级")))
+        problems.append(Problem("E608", message, (*CONCLUSION, "自评等级"), value=conclusion.stated_grade))
     return problems

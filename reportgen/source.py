@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -21,6 +22,7 @@ import yaml
 from yaml.composer import Composer
 from yaml.resolver import Resolver
 
+from . import slips
 from .findings import Finding, Path, Position, Severity
 
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs") and huge files
@@ -98,8 +100,10 @@ class Source:
         return start
 
     def finding(
-        self, code: str, message: str, path: Path = (), *, warning: bool = False, key: bool = False
+        self, code: str, message: str, path: Path = (), *, warning: bool = False, key: bool = False,
+        value: Decimal | str | None = None,
     ) -> Finding:
+        """`value`: what the author wrote that the check judged (a waiver must accept it)."""
         return Finding(
             file=self.file,
             position=self.position(path, key=key),
@@ -107,6 +111,7 @@ class Source:
             code=code,
             message=message,
             path=tuple(path),
+            value=value,
         )
 
 
@@ -266,6 +271,7 @@ def load_bytes(raw: bytes, file: str, size: int | None = None) -> Source:
 def load_text(text: str, file: str, source: Source | None = None) -> Source:
     source = source or Source(file=file)
     source.text = text
+    found = slips.text_slips(text)
     try:
         node = _compose(text)
     except _LimitExceeded as exc:
@@ -274,6 +280,12 @@ def load_text(text: str, file: str, source: Source | None = None) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        if (exc.problem or "").startswith(_STRUCTURE_PROBLEMS):  # what a slip of the hand looks like
+            found = [*found, *slips.syntax_slips(text, position.line)]
+        found = _unique_lines(found)
+        if found:  # the slip where it is, not the later line where YAML gave up
+            source.findings.extend(_slip_finding(file, slip) for slip in found)
+            return source
         problem = _translate_yaml_problem(exc.problem or str(exc))
         source.findings.append(Finding(file, position, Severity.ERROR, "E102", f"YAML 语法错误：{problem}"))
         return source
@@ -286,6 +298,9 @@ def load_text(text: str, file: str, source: Source | None = None) -> Source:
     except RecursionError:
         source.findings.append(source.finding("E107", f"嵌套层级过深（上限 {MAX_DEPTH} 层）"))
         return source
+    if found:  # YAML read it, but not as the clerk meant: nothing else is judged until fixed
+        source.findings.extend(_slip_finding(file, slip) for slip in found)
+        return source
     if node is None:
         source.data = None
         return source
@@ -295,6 +310,18 @@ def load_text(text: str, file: str, source: Source | None = None) -> Source:
     except _TooLarge:
         source.data = None
     return source
+
+
+def _slip_finding(file: str, slip: slips.Slip) -> Finding:
+    return Finding(file, Position(slip.line, slip.col), Severity.ERROR, slip.code, slip.message)
+
+
+def _unique_lines(found: list[slips.Slip]) -> list[slips.Slip]:
+    """One slip a line (the first), in line order."""
+    by_line: dict[int, slips.Slip] = {}
+    for slip in sorted(found, key=lambda s: (s.line, s.col)):
+        by_line.setdefault(slip.line, slip)
+    return list(by_line.values())
 
 
 def _reader_error(text: str, exc: yaml.reader.ReaderError, file: str) -> Finding:
@@ -383,6 +410,11 @@ _YAML_PROBLEMS = {
     "expected indentation indicator in the range 1-9, but found 0": "“|”或“>”之后的缩进数字应为 1–9",
     "expected '<document start>', but found": "文件开头的指令（%）之后缺少“---”",
 }
+
+
+# PyYAML's complaints when a line's structure is wrong (not an unclosed quote or bracket).
+_STRUCTURE_PROBLEMS = ("mapping values are not allowed here", "could not find expected ':'",
+                       "expected <block end>, but found")
 
 
 def _translate_yaml_problem(problem: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen.model import Declaration, SelfEvaluation
+from reportgen.model import Declaration, Department, SelfEvaluation
 from reportgen.model.parse import parse_model
 from reportgen.source import Source, load_text
 
@@ -13,6 +13,13 @@ DEPARTMENT_NAME = "广州市番禺区融媒体中心"
 DEPARTMENT = f"""\
 部门名称: {DEPARTMENT_NAME}
 简称: 区融媒体中心
+部门职能:
+  概述: 区融媒体中心主要职责：
+  主要职责:
+    - 做好宣传和舆论引导。
+机构情况:
+  内设机构:
+    - 办公室
 """
 
 # Line numbers matter: the tests name them (line 1 is the line after the opening quotes).
@@ -175,6 +182,13 @@ def edit(text: str, old: str, new: str) -> str:
 def parse(text: str, name: str = "declaration.yaml") -> tuple[Source, object]:
     source = load_text(text, name)
     return source, parse_model(source, MODELS[name])
+
+
+def department() -> Department:
+    """The DEPARTMENT sample as a model: what a check sees beside a document."""
+    model = parse_model(load_text(DEPARTMENT, "department.yaml"), Department)
+    assert model is not None
+    return model
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:

@@ -12,6 +12,7 @@ from samples import (
     DEPARTMENT,
     DEPARTMENT_NAME,
     SELF_EVALUATION,
+    department,
     edit,
     parse,
     write_tree,
@@ -64,7 +65,7 @@ def by_function(last: str) -> tuple[str, str]:
 def check(text: str, name: str) -> list[Finding]:
     source, model = parse(text, name)
     assert model is not None, [f.format() for f in source.findings]
-    ctx = CheckContext(source, model, None, None, load_preset())
+    ctx = CheckContext(source, model, department(), None, load_preset())
     return run_checks(ctx)
 
 
@@ -232,6 +233,9 @@ LAYOUTS = [
 def test_layout(tmp_path: Path, name: str, department: str | None, folder: str,
                 expected: list[tuple]) -> None:
     files = {f"media/{folder}/{name}": TEXTS[name]}
+    if department is None and name == SELF:  # the report prints 部门职能 and 机构情况: nothing stands in
+        expected = [("E902", 1, 1, "department.yaml（应在年度文件夹的上一级） 不存在，缺少“部门职能”“机构情况”"),
+                    *expected]
     if department is not None:
         files["media/department.yaml"] = DEPARTMENT.replace(DEPARTMENT_NAME, department)
     result = validate([write_tree(tmp_path, files)])
@@ -248,10 +252,11 @@ WRONG_TOTAL = (SELF_INCOME_TOTAL, SELF_INCOME_TOTAL.replace("10109.30", "10109.3
 REASON = "与决算报表保持一致"
 
 
-def waiver(code: str, path: str) -> tuple[str, str]:
-    """An edit appending a 豁免 list (its item on line 105)."""
+def waiver(code: str, path: str, accepts: str | None = "10109.32") -> tuple[str, str]:
+    """An edit appending a 豁免 list (its item on line 105) that accepts the value `accepts`."""
     last = "  - 细化绩效目标\n"
-    return last, f"{last}豁免:\n  - 代码: {code}\n    路径: {path}\n    理由: {REASON}\n"
+    accepted = f"    范围: {accepts}\n" if accepts is not None else ""
+    return last, f"{last}豁免:\n  - 代码: {code}\n    路径: {path}\n{accepted}    理由: {REASON}\n"
 
 
 WAIVERS = [
@@ -278,6 +283,45 @@ def test_waived_finding_is_reported_not_silenced() -> None:
     assert finding.format().endswith(f"（豁免理由：{REASON}）")
     assert finding.to_json()["severity"] == "waived"
     assert summary(findings) == "0 个错误，0 个警告，1 个已豁免"
+
+
+@pytest.mark.parametrize(("accepts", "waived", "message"), [
+    pytest.param("10109.32", True, "", id="the-written-value"),
+    pytest.param("10109~10110", True, "", id="a-range-holding-it"),
+    pytest.param("10109.30", False, "的范围“10109.30”不含所写的“10109.32”，未豁免", id="another-value"),
+    pytest.param(None, False, "须写明接受的值：此检查核对所写的“10109.32”，请加上“范围: 10109.32”", id="no-range"),
+    pytest.param("约一万", False, "的范围“约一万”写法有误", id="unreadable-range"),
+])
+def test_waiver_names_the_values_it_accepts(accepts: str | None, waived: bool, message: str) -> None:
+    """A waiver of a check on a written value accepts that value, not any other (E905)."""
+    findings = check(apply(SELF, [WRONG_TOTAL, waiver("E201", "基本情况.收支情况.收入.合计", accepts)]), SELF)
+    assert [(f.code, f.waived is not None) for f in findings] == [("E201", waived)] + (
+        [] if waived else [("E905", False)])
+    if not waived:
+        assert (findings[1].position.line, findings[1].position.col) == (105, 5)
+        assert findings[1].message == f"豁免 E201 [基本情况.收支情况.收入.合计] {message}" or \
+            findings[1].message.startswith(f"豁免 E201 [基本情况.收支情况.收入.合计] {message}")
+
+
+@pytest.mark.parametrize(("accepts", "waived"), [("良", True), ("中、良", True), ("优", False)])
+def test_waiver_on_a_grade_names_the_grade(accepts: str, waived: bool) -> None:
+    text = apply(SELF, [("    评价:", "    自评等级: 良\n    评价:"),  # the sample scores 优
+                        waiver("E608", "综合评价分析.自评结论.自评等级", accepts)])
+    assert sorted((f.code, f.waived is not None) for f in check(text, SELF)) == (
+        [("E608", True)] if waived else [("E608", False), ("E905", False)])
+
+
+@pytest.mark.parametrize(("stated", "accepts", "expected"), [
+    pytest.param("92.3", "92.3", [("E607", True)], id="score-within-its-waiver"),
+    pytest.param("120", "92.3", [("E607", False), ("E904", False), ("E905", False)],
+                 id="score-outside-its-waiver"),
+    pytest.param("120", "0~200", [("E607", True), ("E904", False)], id="score-beyond-the-form-never-waived"),
+])
+def test_waiver_on_a_score(stated: str, accepts: str, expected: list[tuple[str, bool]]) -> None:
+    text = apply(SELF, [("    评价:", f"    自评得分: {stated}\n    评价:"),
+                        waiver("E607", "综合评价分析.自评结论.自评得分", accepts)])
+    findings = check(text, SELF)
+    assert sorted((f.code, f.waived is not None) for f in findings) == expected, [f.format() for f in findings]
 
 
 def test_unused_waiver_is_a_warning() -> None:

@@ -10,11 +10,10 @@ that content/ corrects are left out.
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from docx import Document as WordDocument
+from tools import docx_text, pdf_text
 
 from reportgen.documents import Loader
 from reportgen.render.formats import render_document
@@ -73,22 +72,6 @@ def seed_sentences(text: str) -> list[str]:
             if len(sentence) >= 6 and not any(c in sentence for c in CORRECTED):
                 sentences.append(sentence)
     return sentences
-
-
-def pdf_text(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "out.pdf"
-    path.write_bytes(data)
-    # -raw: content-stream order, which WeasyPrint writes cell by cell.
-    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-
-
-def docx_text(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "out.docx"
-    path.write_bytes(data)
-    body = WordDocument(str(path)).element.body
-    paragraphs = (p for p in body.iter() if p.tag.endswith("}p"))
-    return "\n".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")) for p in paragraphs)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from samples import DEPARTMENT, SELF_EVALUATION, edit, parse, write_tree
+from samples import DEPARTMENT, SELF_EVALUATION, department, edit, parse, write_tree
 
 from reportgen import scoring
 from reportgen.checks import CheckContext, run_checks
@@ -181,7 +181,7 @@ BUDGET = "      全年预算数: 10200.00\n      预算执行率: 99.11%\n"
 def check(text: str, settings: Settings | None = None) -> list[Finding]:
     source, model = parse(text, "self-evaluation.yaml")
     assert model is not None, [f.format() for f in source.findings]
-    ctx = CheckContext(source, model, None, None, load_preset(), settings=settings or Settings())
+    ctx = CheckContext(source, model, department(), None, load_preset(), settings=settings or Settings())
     return run_checks(ctx)
 
 

@@ -64,8 +64,8 @@ REFUSED = [
     pytest.param(b'a: 1\nb: "x\\x01y"\n', [("E108", 2, 6)], "U+0001", id="escaped-control-char"),  # at the escape
     pytest.param(b"a: 1\nb: x\x01y\n", [("E108", 2, 5)], "U+0001", id="raw-control-char"),
     pytest.param(b"a: 1\nb: c: d\n", [("E102", 2, 5)], "冒号后需加空格", id="syntax-colon"),
-    pytest.param(b"a:\n  b: 1\n c: 2\n", [("E102", 3, 2)], "缩进不一致", id="syntax-indent"),
-    pytest.param(b"a:\n\tb: 1\n", [("E102", 2, 1)], "制表符", id="syntax-tab"),
+    pytest.param(b"a:\n  b: 1\n c: 2\n", [("E915", 3, 2)], "缩进有误", id="syntax-indent"),
+    pytest.param(b"a:\n\tb: 1\n", [("E914", 2, 1)], "制表符", id="syntax-tab"),
     pytest.param(b"a: 'open\n", [("E102", 2, 1)], "引号或括号未闭合", id="syntax-unclosed-quote"),
     pytest.param(b"a: *nowhere\n", [("E102", 1, 4)], "未定义的锚点", id="undefined-alias"),
 ]

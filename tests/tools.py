@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from docx import Document as WordDocument
 
 from reportgen.build import BuildReport, build
 
@@ -127,3 +128,30 @@ def page_image(pdf: Path, page: int, out: Path, dpi: int = 40) -> Path:
     subprocess.run([pdftoppm, "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", "-singlefile",
                     str(pdf), str(out.with_suffix(""))], check=True, capture_output=True)
     return out
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    # -raw: content-stream order, which WeasyPrint writes cell by cell.
+    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def docx_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "out.docx"
+    path.write_bytes(data)
+    body = WordDocument(str(path)).element.body
+    paragraphs = (p for p in body.iter() if p.tag.endswith("}p"))
+    return "\n".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")) for p in paragraphs)
+
+
+def xlsx_text(data: bytes) -> str:
+    """Every cell's value, one a line, from every sheet."""
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    return "\n".join(str(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows()
+                     for cell in row if cell.value is not None)

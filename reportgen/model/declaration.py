@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .common import Indicators, KeyTask, Model, Money, Prose, Text, Waiver, Year
+from .common import Identifier, Indicators, KeyTask, Model, Money, Prose, Text, Waiver, Year
 
 
 class DevelopmentSpending(Model):
@@ -51,7 +51,7 @@ class BudgetOverview(Model):
 class Declaration(Model):
     """部门整体预算绩效目标申报表."""
 
-    department: Text = Field(alias="部门名称")
+    department: Identifier = Field(alias="部门名称")
     year: Year = Field(alias="年度")
     form_number: Text | None = Field(None, alias="表号", description="如 表14")
     budget: BudgetOverview = Field(alias="预算整体情况")

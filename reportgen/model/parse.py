@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
+import unicodedata
+from functools import cache
+from importlib import resources
 from typing import Any, TypeVar
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..findings import Path
+from ..findings import Path, Position
 from ..source import Source
 from .common import PLACEHOLDER
 
@@ -90,23 +95,97 @@ def _finding(source: Source, model_class: type[BaseModel], error: dict[str, Any]
     if kind == "too_short":
         return source.finding("E005", "至少需要填写一项", loc)
     if kind == "value_error":
-        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
-        code = "E006" if "数字" in message or "整数" in message else "E003"
-        return source.finding(code, message, loc)
+        exc = error.get("ctx", {}).get("error")
+        message = str(exc) if exc is not None else error["msg"]
+        code = getattr(exc, "code", None) or ("E006" if "数字" in message or "整数" in message else "E003")
+        finding = source.finding(code, message, loc)
+        finding.position = _slip_position(source, finding.position, error.get("input"), getattr(exc, "at", ""))
+        return finding
     message = _TYPE_MESSAGES.get(kind, error["msg"])
     code = "E004" if kind in ("list_type", "dict_type", "model_type", "model_attributes_type") else "E003"
+    written = error.get("input")
+    if code == "E004" and isinstance(written, str):
+        slip = _structure_slip(written, kind)
+        if slip:
+            return source.finding(*slip, loc)
     return source.finding(code, message, loc)
 
 
+def _slip_position(source: Source, value_at: Position, written: Any, at: str) -> Position:
+    """Where in the written value the slip is (`12345000元`: at 元), when the value is found as
+    written on its line; else where the value starts."""
+    if not at or not isinstance(written, str):
+        return value_at
+    lines = source.text.splitlines()
+    line = lines[value_at.line - 1] if 0 < value_at.line <= len(lines) else ""
+    start = line.find(written.strip(), value_at.col - 1)
+    if start < 0:
+        return value_at
+    offset = written.strip().find(at)
+    return Position(value_at.line, start + max(offset, 0) + 1)
+
+
+def _structure_slip(written: str, kind: str) -> tuple[str, str] | None:
+    """A mapping or a list written on one line: `c:1` (no space after the colon), `甲、乙`."""
+    if kind != "list_type" and (match := re.fullmatch(r"([^\s:：]+)([:：])\s*(\S.*)", written)):
+        if match[2] == "：":
+            return "E911", f"“{written}”被读作文字：键“{match[1]}”后用了全角冒号“：”，请改为：“{match[1]}: {match[3]}”"
+        return "E912", f"“{written}”被读作文字：键“{match[1]}”的冒号后缺少空格，请改为：“{match[1]}: {match[3]}”"
+    parts = [p.strip() for p in re.split(r"[、，,；;]", written) if p.strip()]
+    if kind == "list_type" and len(parts) > 1:
+        lines = "”“".join(f"- {p}" for p in parts)
+        return "E004", f"应为列表：每项一行，以“- ”开头，请改为 {len(parts)} 行：“{lines}”"
+    return None
+
+
 def _closest(name: str, known: list[str]) -> str | None:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.34)
-    return close[0] if close else None
+    meant = meant_key(name, known)
+    return meant[0] if meant else None
+
+
+def meant_key(name: str, known: list[str]) -> tuple[str, str] | None:
+    """The known key an unknown one stands for, and the slip that made it: spaces inside, a unit
+    in brackets, traditional characters, a synonym (by meaning, kept as data), then spelling."""
+    spaced = re.sub(r"\s+", "", name)
+    if spaced in known and spaced != name:
+        return spaced, "键中有空格"
+    bare = re.sub(r"[（(][^（()）]*[)）]$", "", unicodedata.normalize("NFKC", spaced))
+    if bare in known and bare != spaced:
+        return bare, "单位或说明不写在键中"
+    simplified = _simplified(bare)
+    if simplified in known and simplified != bare:
+        return simplified, "繁体字"
+    for key in known:
+        if simplified in _synonyms().get(key, ()):
+            return key, "同义的说法"
+    close = difflib.get_close_matches(simplified, known, n=1, cutoff=0.34)
+    return (close[0], "") if close else None
+
+
+def _simplified(text: str) -> str:
+    import opencc  # only for an unknown key
+
+    return _converter(opencc).convert(text)
+
+
+@cache
+def _converter(opencc: types.ModuleType):
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _synonyms() -> dict[str, list[str]]:
+    """presets/key-synonyms.yaml: key → what clerks write for it."""
+    text = resources.files("reportgen.presets").joinpath("key-synonyms.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
 
 
 def _unknown_key_message(name: str, known: list[str]) -> str:
-    close = _closest(name, known)
-    if close:
-        return f"未知的键“{name}”，是否应为“{close}”？"
+    meant = meant_key(name, known)
+    if meant and meant[1]:
+        return f"未知的键“{name}”（{meant[1]}），应为“{meant[0]}”"
+    if meant:
+        return f"未知的键“{name}”，是否应为“{meant[0]}”？"
     if known:
         return f"未知的键“{name}”，此处可用的键：{'、'.join(known)}"
     return f"未知的键“{name}”"

@@ -7,11 +7,13 @@ from pydantic import Field
 from .common import (
     Count,
     EvaluatedIndicators,
+    Identifier,
     KeyTask,
     Model,
     Money,
     Percent,
     Prose,
+    SignedMoney,
     Text,
     Waiver,
     Year,
@@ -38,7 +40,8 @@ class StaffGroup(Model):
 class Staffing(Model):
     """人员情况."""
 
-    establishment_kind: Text = Field("事业编制", alias="编制类型")
+    establishment_kind: Text | None = Field(
+        None, alias="编制类型", description="如 事业编制、行政编制；不填时只写“核定编制N名”")
     establishment: Count = Field(alias="核定编制")
     groups: list[StaffGroup] = Field(alias="人员", min_length=1)
 
@@ -90,7 +93,7 @@ class SpendingBlock(Model):
 
 class SpendingChange(Model):
     name: Text = Field(alias="名称", description="如 人员经费")
-    change: Money = Field(alias="变动", description="增加为正，减少为负（万元）")
+    change: SignedMoney = Field(alias="变动", description="增加为正，减少为负（万元）")
 
 
 class Expenditure(Model):
@@ -101,7 +104,7 @@ class Expenditure(Model):
     project: SpendingBlock = Field(alias="项目支出")
     by_function: list[Amount] = Field(default_factory=list, alias="按功能分类")
     previous_total: Money | None = Field(None, alias="上年支出合计")
-    stated_change: Money | None = Field(None, alias="较上年变动")
+    stated_change: SignedMoney | None = Field(None, alias="较上年变动", description="增加为正，减少为负（万元）")
     stated_change_rate: Percent | None = Field(None, alias="较上年变动率")
     change_reasons: list[SpendingChange] = Field(default_factory=list, alias="变动原因")
 
@@ -194,7 +197,7 @@ class Analysis(Model):
 class SelfEvaluation(Model):
     """部门整体支出绩效自评报告."""
 
-    department: Text = Field(alias="部门名称")
+    department: Identifier = Field(alias="部门名称")
     year: Year = Field(alias="年度")
     background: Background = Field(alias="基本情况")
     indicators: EvaluatedIndicators = Field(alias="绩效指标")

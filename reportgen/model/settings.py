@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Count, Model, Percent, Points, Text
+from .common import Count, Identifier, Model, Percent, Points, Text
 
 HUNDRED = Decimal(100)
 
@@ -16,7 +16,7 @@ HUNDRED = Decimal(100)
 class Band(Model):
     """A band of a qualitative indicator: the share of its points it may earn."""
 
-    name: Text = Field(alias="名称", description="如 达成年度指标")
+    name: Identifier = Field(alias="名称", description="如 达成年度指标")
     lower: Percent = Field(alias="下限", description="得分比例下限，如 80%")
     upper: Percent = Field(alias="上限", description="得分比例上限，如 100%")
 
@@ -30,7 +30,7 @@ class Band(Model):
 class Grade(Model):
     """A grade and the lowest total (unrounded) that earns it."""
 
-    name: Text = Field(alias="名称", description="如 优 或 优秀")
+    name: Identifier = Field(alias="名称", description="如 优 或 优秀")
     minimum: Points = Field(alias="最低分", description="总分不低于此分即为该等级")
 
 

@@ -33,7 +33,7 @@ def annex(doc: SelfEvaluation, card: Scorecard, settings: Scoring, taxonomy: Tax
         "money_table": money_table(doc, card, settings),
         "indicator_table": indicator_table(doc, card, settings, taxonomy),
         "complete": card.complete,
-        "total": score_text(card.total, settings.score_decimals),
+        "total": score_text(card.total, settings.score_decimals) if card.complete else "",
         "grade": grade_text(card),
     }
 
@@ -51,7 +51,7 @@ def points_text(value: Decimal, decimals: int) -> str:
 def grade_text(card: Scorecard) -> str:
     if card.complete:
         return card.grade
-    return f"无法评定（{card.unscored} 项缺少评分依据）"
+    return f"无法评定（{card.incomplete_reason}）"
 
 
 def _score_format(decimals: int) -> str:
@@ -101,7 +101,7 @@ def indicator_table(doc: SelfEvaluation, card: Scorecard, settings: Scoring, tax
     }
     rows = indicator_rows(doc.indicators, taxonomy, INDICATOR_COLUMNS, overrides)
     total = [Cell("总分", colspan=5, label=True), _points_cell(card.points_total, settings),
-             _score_cell(card.total, settings), Cell("")]
+             _score_cell(card.total if card.complete else None, settings), Cell("")]
     grade = [Cell("自评等级", colspan=5, label=True), Cell(grade_text(card), colspan=3, label=True)]
     for cell in (*total, *grade):
         cell.total = True

@@ -16,7 +16,6 @@ from .. import derive, scoring
 from ..format import chinese_number, money, ordinal_phrase, pct
 from ..model import Declaration, Department, SelfEvaluation, Settings
 from ..model.common import Indicator
-from ..prose import ProseRenderer
 from ..taxonomy import Taxonomy
 
 FINANCES_PATH = ("基本情况", "收支情况")
@@ -196,8 +195,9 @@ def budget_row(cells: list[str], *, header: bool = False, total: bool = False) -
 # --- declaration ----------------------------------------------------------------------------
 
 
-def declaration_context(doc: Declaration, department: Department | None, taxonomy: Taxonomy,
-                        prose: ProseRenderer) -> dict[str, Any]:
+def declaration_context(doc: Declaration, department: Department | None, taxonomy: Taxonomy
+                        ) -> dict[str, Any]:
+    """`doc` with its references filled in (checks.fill_references), as every text below."""
     figures = derive.declaration_figures(doc)
     spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
     header = ["预算金额（万元）"]
@@ -222,13 +222,13 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
         "department": doc.department,
         "year": doc.year,
         "budget_rows": budget_rows,
-        "overall_goal": split_paragraphs(prose.render(doc.overall_goal, ("总体绩效目标",))),
+        "overall_goal": split_paragraphs(doc.overall_goal),
         "tasks": [
             {"name": t.name, "content": t.content, "funds": money(t.funds), "goal": t.goal}
             for t in doc.key_tasks
         ],
         "tasks_total": money(sum((t.funds for t in doc.key_tasks), Decimal(0))),
-        "other_tasks": prose.render(doc.other_tasks, ("其他需完成的任务",)) if doc.other_tasks else "",
+        "other_tasks": doc.other_tasks or "",
         "indicator_table": Table(
             "indicators", ["一级指标", "二级指标", *indicator_columns], [12, 14, 34, 20, 20],
             indicator_rows(doc.indicators, taxonomy, indicator_columns),
@@ -241,8 +241,9 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
 
 
 def self_evaluation_context(doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                            prose: ProseRenderer, settings: Settings | None = None) -> dict[str, Any]:
-    builder = _ReportBuilder(doc, department, taxonomy, prose, settings or Settings())
+                            settings: Settings | None = None) -> dict[str, Any]:
+    """`doc` with its references filled in (checks.fill_references), as every text below."""
+    builder = _ReportBuilder(doc, department, taxonomy, settings or Settings())
     builder.build()
     title = f"{doc.department}{doc.year}年部门整体支出绩效自评报告"
     return {
@@ -262,19 +263,15 @@ class _ReportBuilder:
     """Writes the report's sections in the seed's order."""
 
     def __init__(self, doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                 prose: ProseRenderer, settings: Settings) -> None:
+                 settings: Settings) -> None:
         self.doc = doc
         self.department = department
         self.taxonomy = taxonomy
-        self.prose = prose
         self.settings = settings.scoring
         self.figures = derive.self_evaluation_figures(doc)
         self.card = scoring.score(doc, self.settings)
         self.outline = Outline()
         self.name = department.display_name if department else doc.department
-
-    def text(self, value: str, path: tuple) -> list[str]:
-        return split_paragraphs(self.prose.render(value, path))
 
     def build(self) -> None:
         o = self.outline
@@ -296,7 +293,7 @@ class _ReportBuilder:
         self.projects()
         o.at(("综合评价分析", "主要成效"))
         o.heading(2, "主要工作成效")
-        o.paragraphs(self.text(self.doc.analysis.achievements, ("综合评价分析", "主要成效")))
+        o.paragraphs(split_paragraphs(self.doc.analysis.achievements))
         o.at(("存在的主要问题",))
         o.heading(1, "存在的主要问题")
         self.numbered_items("存在的主要问题", self.doc.problems)
@@ -315,12 +312,11 @@ class _ReportBuilder:
     # 一、(一) -----------------------------------------------------------------------------
 
     def functions(self) -> None:
+        functions = self.department.functions if self.department else None
+        if functions is None:  # E902: the report is not printed without them
+            return
         self.outline.at(("部门职能",), "department")
         self.outline.heading(3, "部门职能")
-        functions = self.department.functions if self.department else None
-        if functions is None:
-            self.outline.paragraph("（部门职能见 department.yaml，尚未填写）")
-            return
         self.outline.at(("部门职能", "概述"), "department")
         self.outline.paragraphs(split_paragraphs(functions.introduction))
         for i, duty in enumerate(functions.duties):
@@ -328,12 +324,11 @@ class _ReportBuilder:
             self.outline.paragraph(f"{ordinal_phrase(i + 1)}{duty}")
 
     def organisation(self) -> None:
+        org = self.department.organisation if self.department else None
+        if org is None:  # E902: the report is not printed without them
+            return
         self.outline.at(("机构情况",), "department")
         self.outline.heading(3, "机构情况")
-        org = self.department.organisation if self.department else None
-        if org is None:
-            self.outline.paragraph("（机构情况见 department.yaml，尚未填写）")
-            return
         level = f"，{org.budget_level}" if org.budget_level else ""
         if org.subordinate_units:
             first = f"本部门有下属单位{len(org.subordinate_units)}个：{'、'.join(org.subordinate_units)}{level}。"
@@ -364,7 +359,8 @@ class _ReportBuilder:
                         clause += f"，{word}原因是{group.change_reason}"
             clauses.append(clause)
         self.outline.paragraph(
-            f"核定{staffing.establishment_kind}{staffing.establishment}名。{self.doc.year}年" + "；".join(clauses) + "。"
+            f"核定{staffing.establishment_kind or '编制'}{staffing.establishment}名。{self.doc.year}年"
+            + "；".join(clauses) + "。"
         )
 
     def annual_work(self) -> None:
@@ -374,16 +370,16 @@ class _ReportBuilder:
         o.heading(2, "年度总体工作和重点工作任务")
         o.at((*base, "部门履职总体目标"))
         o.heading(3, "部门履职总体目标")
-        o.paragraphs(self.text(work.mission, (*base, "部门履职总体目标")))
+        o.paragraphs(split_paragraphs(work.mission))
         o.at((*base, "年度总体工作完成情况"))
         o.heading(3, "年度总体工作完成情况")
-        o.paragraphs(self.text(work.summary, (*base, "年度总体工作完成情况")))
+        o.paragraphs(split_paragraphs(work.summary))
         for a, area in enumerate(work.areas):
             o.at((*base, "重点工作", a))
             o.heading(4, area.title)
             for i, item in enumerate(area.items):
                 o.at((*base, "重点工作", a, "条目", i))
-                paragraphs = self.text(item, (*base, "重点工作", a, "条目", i))
+                paragraphs = split_paragraphs(item)
                 o.paragraph(HEADING_NUMBERS[3](i + 1) + paragraphs[0] if paragraphs else "")  # 1. as in headings
                 o.paragraphs(paragraphs[1:])
 
@@ -467,8 +463,7 @@ class _ReportBuilder:
                       indicator_rows(self.doc.indicators, self.taxonomy, columns)))
         o.at(("基本情况", "绩效管理情况", "绩效运行监控情况"))
         o.heading(3, "绩效运行监控情况")
-        o.paragraphs(self.text(self.doc.background.management.monitoring,
-                               ("基本情况", "绩效管理情况", "绩效运行监控情况")))
+        o.paragraphs(split_paragraphs(self.doc.background.management.monitoring))
 
     # 二、 ----------------------------------------------------------------------------------
 
@@ -490,8 +485,8 @@ class _ReportBuilder:
             clauses.append(score)
         if clauses:
             sentence += "，".join(clauses) + "。"
-        o.paragraph(sentence + (self.text(c.assessment, ("综合评价分析", "自评结论", "评价")) or [""])[0])
-        o.paragraphs(self.text(c.assessment, ("综合评价分析", "自评结论", "评价"))[1:])
+        o.paragraph(sentence + (split_paragraphs(c.assessment) or [""])[0])
+        o.paragraphs(split_paragraphs(c.assessment)[1:])
 
     def score_phrase(self) -> str:
         """The computed score and grade once the 自评表 is complete; else the stated score."""
@@ -507,7 +502,7 @@ class _ReportBuilder:
         self.outline.heading(2, "各项工作任务绩效目标完成情况分析")
         rows = []
         for i, task in enumerate(self.doc.analysis.tasks):
-            outcome = "\n".join(self.text(task.outcome, ("综合评价分析", "任务完成情况", i, "完成情况")))
+            outcome = "\n".join(split_paragraphs(task.outcome))
             rows.append([Cell(f"任务{i + 1}：{task.name}"), Cell(task.content or ""),
                          Cell(money(task.funds), numeric=True), Cell(task.goal or ""), Cell(outcome)])
         self.outline.table(Table(
@@ -520,7 +515,7 @@ class _ReportBuilder:
         o.heading(2, "各重点任务项目支出完成情况分析")
         for i, p in enumerate(self.doc.analysis.projects, 1):
             o.at(("综合评价分析", "重点任务项目支出", i - 1))
-            paragraphs = self.text(p.outcome, ("综合评价分析", "重点任务项目支出", i - 1, "完成情况"))
+            paragraphs = split_paragraphs(p.outcome)
             o.paragraph(
                 f"{i}、{p.name}，全年预算数{money(p.budget)}万元，实际执行数{money(p.executed)}万元，"
                 f"预算执行率{pct(derive.percent(p.executed, p.budget))}。" + (paragraphs[0] if paragraphs else "")

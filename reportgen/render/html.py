@@ -8,7 +8,6 @@ from typing import Any
 from markupsafe import Markup
 
 from ..documents import Document
-from ..prose import ProseRenderer, namespace
 from .context import declaration_context, self_evaluation_context
 from .templates import TEMPLATES, environment
 
@@ -19,13 +18,12 @@ def document_context(document: Document) -> dict[str, Any]:
     if model is None:
         raise ValueError("document has errors and cannot be rendered")
     department = document.department.model if document.department else None
-    prose = ProseRenderer(namespace(model))
     if document.kind == "declaration":
-        context = declaration_context(model, department, document.taxonomy, prose)  # type: ignore[arg-type]
+        context = declaration_context(model, department, document.taxonomy)  # type: ignore[arg-type]
         context["sources"] = {key: _where(document, "document", path)
                               for key, path in DECLARATION_SECTIONS.items()}
         return context
-    context = self_evaluation_context(model, department, document.taxonomy, prose,  # type: ignore[arg-type]
+    context = self_evaluation_context(model, department, document.taxonomy,  # type: ignore[arg-type]
                                       document.scoring_settings)
     for block in context["blocks"]:
         block.source = _where(document, *block.origin) if block.origin else ""
