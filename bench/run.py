@@ -68,7 +68,26 @@ def make_corpus(folder: Path, departments: int) -> None:
                 text = text.replace("部门名称: 中国共产党广州市" + DISTRICTS[i % len(DISTRICTS)] + "区委员会宣传部（" + f"{i:03d}）",
                                     "部门名称: 广州市" + DISTRICTS[i % len(DISTRICTS)] + f"区融媒体中心（{i:03d}）")
             path.write_text(text, encoding="utf-8")
+        for name, seed in project_files(panyu, with_declarations=i % 2 == 0).items():
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(vary(seed.read_text(encoding="utf-8"), i, scale_figures=False), encoding="utf-8")
     shutil.copytree(ROOT / "templates", folder / "templates")
+
+
+def project_files(seed: Path, *, with_declarations: bool) -> dict[str, Path]:
+    """The seed department's projects: five self-evaluations (2022) for every department, and its
+    five declarations (2023) for those whose 2023 declaration is the same seed's (their funds
+    belong to its 项目支出)."""
+    found = sorted(seed.glob("2022/projects/*/project-self-evaluation.yaml"))
+    if with_declarations:
+        found += sorted(seed.glob("2023/projects/*/project-declaration.yaml"))
+    return {path.relative_to(seed).as_posix(): path for path in found}
+
+
+def project_count(departments: int) -> int:
+    return sum(len(project_files(SEED / "panyu-media-center", with_declarations=i % 2 == 0))
+               for i in range(departments))
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
@@ -172,7 +191,7 @@ def per_format_times(folder: Path, sample: int) -> dict[str, float]:
     from reportgen.render.formats import render_document
 
     documents = sorted((folder / "content").rglob("*.yaml"))
-    documents = [d for d in documents if d.name != "department.yaml"][:sample]
+    documents = [d for d in documents if d.name != "department.yaml" and "projects" not in d.parts][:sample]
     loaded = [Loader().load_document(d) for d in documents]
     render_document(loaded[0], "pdf")  # warm-up: imports and font loading
     figures = {}
@@ -193,7 +212,8 @@ def main() -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     reportgen = [sys.executable, "-m", "reportgen"]
-    print(f"语料：{args.departments} 个部门（{args.departments * 2} 个文档），工作进程 {args.jobs} 个")
+    projects = project_count(args.departments)
+    print(f"语料：{args.departments} 个部门（{args.departments * 2} 个部门文书，{projects} 个项目表），工作进程 {args.jobs} 个")
     make_corpus(folder, args.departments)
     env_build = [*reportgen, "build", "--jobs", str(args.jobs)]
 
@@ -227,7 +247,7 @@ def main() -> None:
         assert result.returncode == 0, result.stderr[-2000:]
 
     per_format = per_format_times(folder, sample=10)
-    n_docs = args.departments * 2
+    n_docs = args.departments * 2 + projects
     print("\n结果")
     print(f"  完整构建（{n_docs} 个文档 × {len(FORMATS)} 种格式）  {full_s:8.2f} 秒")
     for fmt, seconds in per_format.items():

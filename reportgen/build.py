@@ -31,14 +31,13 @@ from . import checked
 from .checked import CheckedDocument, Checks, check_all
 from .content import display_path
 from .findings import Finding, Position, Severity
-from .render.formats import FORMATS, SUFFIX, RenderJob, run_job, template_files
+from .render.formats import FORMATS, SUFFIX, RenderError, RenderJob, run_job
 from .render.templates import TEMPLATES
 
 MANIFEST = ".reportgen-manifest.json"
 CHECKS_CACHE = ".reportgen-checks.json"  # findings of unchanged documents (checked.py)
 LOCK = ".reportgen.lock"
 STALE = "【未更新】"  # prefix of the earlier outputs of a document that no longer validates
-TITLES = {"declaration": "部门整体预算绩效目标申报表", "self-evaluation": "部门整体支出绩效自评报告"}
 
 
 class BuildError(Exception):
@@ -63,10 +62,19 @@ def os_problem(exc: OSError) -> str:
 
 @dataclass
 class PlannedJob:
+    """One output of one document, with the digest of everything it depends on."""
+
     document: CheckedDocument
     fmt: str
     output: Path
     digest: str
+
+
+@dataclass
+class DocumentJob:
+    """What one worker does for one document: every output of it that is not fresh."""
+
+    outputs: list[PlannedJob]
     job: RenderJob
 
 
@@ -102,11 +110,12 @@ class BuildReport:
 
 
 def output_name(document: CheckedDocument) -> Path:
-    """build/<部门名称>/<年度>年<标题>: names a staff member recognises."""
+    """build/<部门名称>/<年度>年<标题>…, as the kind's row names it: names a staff member recognises."""
     assert document.department is not None
     folder = output_folder(document.department)
     assert folder is not None
-    return Path(folder) / f"{document.year}年{TITLES[document.kind]}"
+    name = document.kind_row.name_output(document.year, document.subject)
+    return Path(folder) / (output_folder(name) or name)
 
 
 MAX_NAME_BYTES = 255  # of one file or folder name (ext4, XFS, NTFS…)
@@ -142,7 +151,8 @@ def refuse_conflicts(checks: Checks, out: Path) -> None:
         for document in documents if len(documents) > 1 else ():
             others = "、".join(_where(other) for other in documents if other is not document)
             _refuse(document, "E801", f"与 {others} 的输出相同（都是 {display_path(out / name)}.*：部门名称和年度都相同），"
-                                      "两份都不生成，以免一份覆盖另一份；复制部门文件夹后，请改正其中一份的部门名称或年度")
+                                      "两份都不生成，以免一份覆盖另一份；复制部门文件夹后，请改正其中一份的"
+                                      f"{'或'.join(document.kind_row.name_field)}或年度")
 
 
 def _where(document: CheckedDocument) -> str:
@@ -162,6 +172,7 @@ class InputHasher:
     def __init__(self, templates: Path) -> None:
         self.templates = templates
         self._files: dict[Path, str] = {}
+        self._fonts: dict[Path | None, Path | None] = {}
         self.code = checked.code_fingerprint()
 
     def file(self, path: Path) -> str:
@@ -169,34 +180,42 @@ class InputHasher:
             self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
         return self._files[path]
 
-    def job(self, job: RenderJob, document: CheckedDocument) -> str:
-        """Of everything the job's output depends on. The content files count by what they say
+    def output(self, document: CheckedDocument, fmt: str) -> str:
+        """Of everything one output depends on. The content files count by what they say
         (CheckedDocument.digests), so an edited comment rebuilds nothing."""
-        roles = ["document", *(["department"] if job.department_path else []), *(r for r, _, _ in job.related)]
+        roles = ["document", *render_roles(document)]
         digest = hashlib.sha256()
-        for part in (self.code, job.fmt, *(f"{role}:{document.digests[role]}" for role in roles)):
+        for part in (self.code, fmt, *(f"{role}:{document.digests[role]}" for role in roles)):
             digest.update(part.encode())
-        for path in template_files(job.fmt, document.kind, self.templates):
+        for path in document.kind_row.template_files(fmt, self.templates):
             digest.update(self.file(path).encode())
-        if job.fmt == "pdf":
+        if fmt == "pdf":
             from .render.fonts import cjk_families
 
             digest.update("\n".join(cjk_families()).encode())
-            folder = fonts_folder(job)
+            folder = self.fonts_folder(document)
             for font in sorted(folder.iterdir()) if folder and folder.is_dir() else ():
                 digest.update(f"{font.name}\0{self.file(font)}".encode())
         return digest.hexdigest()
 
 
-def fonts_folder(job: RenderJob) -> Path | None:
-    """The 字体文件夹 of the job's settings.yaml, if it names one."""
+    def fonts_folder(self, document: CheckedDocument) -> Path | None:
+        """The 字体文件夹 of the document's settings.yaml (read once per build)."""
+        path = document.inputs.get("settings")
+        if path not in self._fonts:
+            self._fonts[path] = fonts_folder(path)
+        return self._fonts[path]
+
+
+def fonts_folder(settings_path: Path | None) -> Path | None:
+    """The 字体文件夹 a settings.yaml names, if any."""
+    if settings_path is None:
+        return None
     from .documents import Loader
 
-    for role, path, _ in job.related:
-        if role == "settings":
-            settings = Loader().load_settings(Path(path))
-            if settings.model and settings.model.fonts_folder:
-                return settings.path.parent / settings.model.fonts_folder
+    settings = Loader().load_settings(settings_path)
+    if settings.model and settings.model.fonts_folder:
+        return settings.path.parent / settings.model.fonts_folder
     return None
 
 
@@ -207,7 +226,7 @@ def font_report(jobs: list[PlannedJob], templates: Path) -> list[str]:
     pdf = next((p for p in jobs if p.fmt == "pdf"), None)
     if pdf is None:
         return []
-    folder = fonts_folder(pdf.job)
+    folder = fonts_folder(pdf.document.inputs.get("settings"))
     lines = stand_ins((templates / "style.css").read_text(encoding="utf-8"), folder)
     if folder is not None and not folder.is_dir():
         lines.insert(0, f"字体文件夹 {folder} 不存在，使用替代字体")
@@ -215,32 +234,45 @@ def font_report(jobs: list[PlannedJob], templates: Path) -> list[str]:
 
 
 def plan(checks: Checks, out: Path, formats: tuple[str, ...], templates: Path) -> list[PlannedJob]:
+    """Every output of every valid document (its kind's outputs among `formats`), with its digest."""
     hasher = InputHasher(templates)
+    return [PlannedJob(document, fmt, out / output_name(document).with_suffix(SUFFIX[fmt]),
+                       hasher.output(document, fmt))
+            for document in checks.documents if document.ok
+            for fmt in formats if fmt in document.kind_row.outputs]
+
+
+def document_jobs(todo: list[PlannedJob], templates: Path) -> list[DocumentJob]:
+    """One job per document for its outputs to render: it is loaded and checked once and renders
+    all of them. Texts are read here, for the documents that have something to render."""
+    by_document: dict[Path, list[PlannedJob]] = {}
+    for planned in todo:
+        by_document.setdefault(planned.document.path, []).append(planned)
     jobs = []
-    for document in checks.documents:
-        if not document.ok:
-            continue
-        text = document.path.read_bytes()
-        department = document.inputs.get("department")
-        department_text = department.read_bytes() if department else None
-        related = related_inputs(document)
-        for fmt in formats:
-            job = RenderJob(
-                document_path=str(document.path), document_text=text,
-                department_path=str(department) if department else None, department_text=department_text,
-                fmt=fmt, templates=str(templates), related=related,
-            )
-            output = out / output_name(document).with_suffix(SUFFIX[fmt])
-            jobs.append(PlannedJob(document, fmt, output, hasher.job(job, document), job))
-    return jobs
+    for outputs in by_document.values():
+        document = outputs[0].document
+        department = document.inputs.get("department") if "department" in render_roles(document) else None
+        jobs.append(DocumentJob(outputs, RenderJob(
+            document_path=str(document.path), document_text=document.path.read_bytes(),
+            department_path=str(department) if department else None,
+            department_text=department.read_bytes() if department else None,
+            formats=tuple(p.fmt for p in outputs), templates=str(templates), related=related_inputs(document),
+        )))
+    return sorted(jobs, key=_longest_first)
+
+
+def render_roles(document: CheckedDocument) -> list[str]:
+    """The related files (of those that exist) that the document's outputs print."""
+    wanted = document.kind_row.renders_from
+    return [role for role in document.inputs
+            if role in wanted or (role.startswith("part:") and "parts" in wanted)]
 
 
 def related_inputs(document: CheckedDocument) -> tuple[tuple[str, str, bytes], ...]:
     """What a render job needs besides the document and its department.yaml: settings.yaml and,
-    for a self-evaluation, the declaration it takes its targets from."""
-    roles = ("settings", "sibling") if document.kind == "self-evaluation" else ("settings",)
+    where its kind prints what its sibling states, the sibling."""
     return tuple((role, str(document.inputs[role]), document.inputs[role].read_bytes())
-                 for role in roles if role in document.inputs)
+                 for role in render_roles(document) if role != "department")
 
 
 # --- manifest, lock, atomic writes -------------------------------------------------------------
@@ -415,18 +447,20 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
         remove_temporaries(out)
         manifest = load_manifest(out)
         planned = plan(checks, out, formats, templates)
-        todo = sorted((p for p in planned if force or not _fresh(p, manifest, out)), key=_longest_first)
+        todo = [p for p in planned if force or not _fresh(p, manifest, out)]
         report.unchanged = [p.output for p in planned if p not in todo]
         report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
         report.stale = mark_stale(manifest, out, report)
         report.fonts = font_report(todo, templates)
         try:
-            _run(todo, out, manifest, report, executor, jobs or os.cpu_count() or 1, progress)
+            _run(document_jobs(todo, templates), len(todo), out, manifest, report, executor,
+                 jobs or os.cpu_count() or 1, progress)
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
             report.seconds = time.perf_counter() - started  # as index.html states it
-            _save(out, manifest, checks, planned, report)
+            with interrupts_deferred():  # a Ctrl+C pressed again must not cut the saving short
+                _save(out, manifest, checks, planned, report)
     return report
 
 
@@ -434,10 +468,13 @@ def _save(out: Path, manifest: dict[str, dict], checks: Checks, planned: list[Pl
           report: BuildReport) -> None:
     """Manifest, findings cache and index.html; a failed write is reported (the previous file stays)."""
     from .index import write_index
+    from .summary import WORKBOOK, rows, workbook_bytes
 
+    summary = rows(checks.documents)
     for name, write in ((MANIFEST, lambda: _write_manifest(out, manifest)),
                         (CHECKS_CACHE, lambda: write_atomic(out / CHECKS_CACHE, checks.cache_bytes())),
-                        ("index.html", lambda: write_index(out, checks, planned, report))):
+                        (WORKBOOK, lambda: write_atomic(out / WORKBOOK, workbook_bytes(summary))),
+                        ("index.html", lambda: write_index(out, checks, planned, report, summary))):
         try:
             write()
         except OSError as exc:
@@ -445,12 +482,10 @@ def _save(out: Path, manifest: dict[str, dict], checks: Checks, planned: list[Pl
     remove_temporaries(out)
 
 
-# Long jobs first, so that no worker starts a 2-second PDF when the others are about to finish.
-_FORMAT_ORDER = {"pdf": 0, "docx": 1, "xlsx": 2, "html": 3}
-
-
-def _longest_first(job: PlannedJob) -> tuple[int, int]:
-    return _FORMAT_ORDER.get(job.fmt, 0), job.document.kind != "self-evaluation"
+def _longest_first(job: DocumentJob) -> tuple[bool, int]:
+    """Long jobs first (a PDF, a long text), so that no worker starts a 2-second PDF when the
+    others are about to finish."""
+    return "pdf" not in job.job.formats, -len(job.job.document_text)
 
 
 def _fresh(job: PlannedJob, manifest: dict[str, dict], out: Path) -> bool:
@@ -462,16 +497,18 @@ def _key(output: Path, out: Path) -> str:
     return output.relative_to(out).as_posix()
 
 
-def _run(todo: list[PlannedJob], out: Path, manifest: dict[str, dict], report: BuildReport,
+def _run(todo: list[DocumentJob], outputs: int, out: Path, manifest: dict[str, dict], report: BuildReport,
          executor_spec: str | None, workers: int, progress: Progress | None) -> None:
     if not todo:
         return
     done = 0
 
-    def finish(planned: PlannedJob, outcome: bytes | Exception) -> None:
+    def finish(job: DocumentJob, outcome: JobOutcome) -> None:
         nonlocal done
-        done += 1
-        _finish(planned, outcome, manifest, report, out, progress, done, len(todo))
+        for planned in job.outputs:
+            done += 1
+            result = outcome.get(planned.fmt, RenderError(NOT_RENDERED)) if isinstance(outcome, dict) else outcome
+            _finish(planned, result, manifest, report, out, progress, done, outputs)
 
     if len(todo) == 1 and executor_spec is None:
         finish(todo[0], _call(todo[0].job))
@@ -479,7 +516,7 @@ def _run(todo: list[PlannedJob], out: Path, manifest: dict[str, dict], report: B
     # A local pool is renewed every few dozen jobs per worker: WeasyPrint's caches grow with
     # every PDF. (ProcessPoolExecutor's max_tasks_per_child can deadlock on Python 3.11.)
     batches = [todo] if executor_spec else _batches(todo, TASKS_PER_WORKER * workers)
-    crashed: list[PlannedJob] = []
+    crashed: list[DocumentJob] = []
     for batch in batches:
         pool = make_executor(executor_spec, min(workers, len(batch)))
         try:
@@ -492,10 +529,12 @@ def _run(todo: list[PlannedJob], out: Path, manifest: dict[str, dict], report: B
         _retry_alone(crashed, workers, finish)
 
 
-Finish = Callable[[PlannedJob, "bytes | Exception"], None]
+JobOutcome = dict[str, bytes | Exception] | Exception  # per format, or the whole job failed
+Finish = Callable[[DocumentJob, JobOutcome], None]
+NOT_RENDERED = "没有生成（渲染任务没有给出这个格式）"
 
 
-def _run_batch(pool: cf.Executor, batch: list[PlannedJob], finish: Finish) -> list[PlannedJob]:
+def _run_batch(pool: cf.Executor, batch: list[DocumentJob], finish: Finish) -> list[DocumentJob]:
     """Runs a batch; returns the jobs left unfinished because a worker process died."""
     futures = {pool.submit(run_job, p.job): p for p in batch}
     crashed = []
@@ -513,6 +552,19 @@ def _run_batch(pool: cf.Executor, batch: list[PlannedJob], finish: Finish) -> li
     return crashed
 
 
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Ctrl+C ignored for the duration (in the main thread; elsewhere signals are not ours)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def stop_now(pool: cf.Executor) -> None:
     """After Ctrl+C: the running jobs are dropped, not awaited. Nothing is lost, since only this
     process writes outputs; more Ctrl+C while the workers stop is ignored, so none is left behind."""
@@ -527,11 +579,11 @@ def stop_now(pool: cf.Executor) -> None:
             signal.signal(signal.SIGINT, previous)
 
 
-def _retry_alone(jobs: list[PlannedJob], workers: int, finish: Finish) -> None:
+def _retry_alone(jobs: list[DocumentJob], workers: int, finish: Finish) -> None:
     """Once more, each job in a pool of its own (`workers` at a time): one that kills its worker
     again fails alone, and every other job is built."""
     waiting = list(jobs)
-    running: dict[cf.Future, tuple[PlannedJob, cf.Executor]] = {}
+    running: dict[cf.Future, tuple[DocumentJob, cf.Executor]] = {}
     try:
         while waiting or running:
             while waiting and len(running) < workers:
@@ -556,11 +608,11 @@ def _retry_alone(jobs: list[PlannedJob], workers: int, finish: Finish) -> None:
 CRASHED = "生成时工作进程意外退出（已在新进程中重试一次，仍然退出）；可能是内存不足或渲染程序崩溃"
 
 
-def _batches(items: list[PlannedJob], size: int) -> list[list[PlannedJob]]:
+def _batches(items: list[DocumentJob], size: int) -> list[list[DocumentJob]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _call(job: RenderJob) -> bytes | Exception:
+def _call(job: RenderJob) -> dict[str, bytes | Exception] | Exception:
     try:
         return run_job(job)
     except Exception as exc:  # reported per job; the others go on
@@ -571,7 +623,7 @@ class _WorkerDied(Exception):
     """The job's worker process ended abruptly (killed, crashed): the job did not finish."""
 
 
-def _outcome(future: cf.Future) -> bytes | Exception:
+def _outcome(future: cf.Future) -> dict[str, bytes | Exception] | Exception:
     try:
         return future.result()
     except cf.process.BrokenProcessPool as exc:

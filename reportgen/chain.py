@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .findings import Path
 from .format import money
@@ -20,6 +20,10 @@ from .model import Declaration, SelfEvaluation
 from .model.common import EvaluatedIndicator, Indicator, KeyTask
 from .model.self_evaluation import TaskOutcome
 from .scoring import parse_target
+
+if TYPE_CHECKING:
+    from .checks import CheckContext
+    from .documents import Document, Sibling
 
 INDICATORS = ("绩效指标",)
 TASKS = ("综合评价分析", "任务完成情况")
@@ -177,3 +181,19 @@ def missing(evaluation: SelfEvaluation) -> list[tuple[Path, str]]:
         found += [((*TASKS, i), label) for attribute, label in TASK_FIELDS
                   if getattr(task, attribute) is None]
     return found
+
+
+# --- the chain as the kinds' rows name it (kinds.py) ------------------------------------------
+
+
+def link_from_evaluation(ctx: CheckContext, document: Document, sibling: Sibling) -> None:
+    """A self-evaluation takes what its declaration states."""
+    if isinstance(sibling.model, Declaration):
+        ctx.chain = link(document.model, sibling.model)
+        document.model = ctx.document = ctx.chain.evaluation
+
+
+def link_from_declaration(ctx: CheckContext, document: Document, sibling: Sibling) -> None:
+    """A declaration learns where its self-evaluation states something else."""
+    if isinstance(sibling.model, SelfEvaluation):
+        ctx.chain = link(sibling.model, document.model)

@@ -17,22 +17,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import __version__
+from . import __version__, kinds
 from .content import (
     DEPARTMENT_FILE,
-    DOCUMENT_FILES,
     SETTINGS_FILE,
-    department_file,
     discover,
     display_path,
     leads_outside,
-    settings_file,
-    sibling_file,
+    related_files,
 )
 from .findings import Finding, Position, Severity
 from .source import MAX_BYTES, content_digest
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass
@@ -40,7 +37,7 @@ class CheckedDocument:
     """A validated document: its findings and the facts a build plans with."""
 
     path: Path
-    kind: str  # "declaration" or "self-evaluation"
+    kind: str  # the name of its kind (kinds.py)
     ok: bool
     department: str | None  # the department's name, for output names
     year: int | None
@@ -50,6 +47,12 @@ class CheckedDocument:
     # What each file says ("document" and the roles of `inputs`), not how it is laid out: a render
     # is decided by these (source.content_digest), so a comment alone rebuilds nothing.
     digests: dict[str, str] = field(default_factory=dict)
+    subject: str | None = None  # what names it within its department and year (a project's name)
+    summary: dict[str, str] = field(default_factory=dict)  # its figures for the 汇总 (summary.py)
+
+    @property
+    def kind_row(self) -> kinds.Kind:
+        return kinds.of_name(self.kind)
 
 
 @dataclass
@@ -84,12 +87,12 @@ def check_all(paths: Iterable[Path], cache_file: Path | None = None) -> Checks:
     previous = _load(cache_file) if cache_file else {}
     run = _Run(previous)
     discovered = discover(paths)
-    documents = [run.document(p) for p in discovered if p.name in DOCUMENT_FILES]
+    documents = [run.document(p) for p in discovered if kinds.of_file(p) is not None]
     # as documents name them (department_file): the folder resolved, not the file, so that a
     # department.yaml linking out of the content folder is refused rather than followed
     side_files = {p.parent.resolve() / p.name for p in discovered if p.name in (DEPARTMENT_FILE, SETTINGS_FILE)}
     for document in documents:
-        side_files.update(p for role, p in document.inputs.items() if role != "sibling")
+        side_files.update(p for role, p in document.inputs.items() if role in ("department", "settings"))
     file_findings = [f for path in sorted(side_files) for f in run.side_file(path)]
     return Checks(documents, file_findings, run.used)
 
@@ -113,32 +116,35 @@ class _Run:
         return self._loader
 
     def document(self, path: Path) -> CheckedDocument:
+        kind = kinds.of_file(path)
+        assert kind is not None
         if leads_outside(path):  # refused, and nothing beside it looked at
             refused = self.loader.load_document(path)
-            return CheckedDocument(path, path.name.removesuffix(".yaml"), False, None, None, refused.findings)
-        candidates = {"department": department_file(path), "settings": settings_file(path),
-                      "sibling": sibling_file(path)}
+            return CheckedDocument(path, kind.name, False, None, None, refused.findings)
         # what leads out of the content folder is no input: refused (E802), never read for a render
-        inputs = {role: p for role, p in candidates.items() if p.exists() and not leads_outside(p)}
-        kind = path.name.removesuffix(".yaml")
+        inputs = {role: p for role, p in related_files(path).items() if p.exists() and not leads_outside(p)}
         key = self._digest(path, *inputs.values())
         with contextlib.suppress(*_MALFORMED):
             entry = self.previous[key]  # type: ignore[index]
-            checked = CheckedDocument(path, kind, bool(entry["ok"]), entry["department"], entry["year"],
+            checked = CheckedDocument(path, kind.name, bool(entry["ok"]), entry["department"], entry["year"],
                                       [_finding(f) for f in entry["findings"]], inputs,
                                       Position(*entry["name_at"]) if entry["name_at"] else None,
-                                      dict(entry["digests"]))
+                                      dict(entry["digests"]), entry["subject"], dict(entry["summary"]))
             self._remember(key, entry)
             return checked
         document = self.loader.load_document(path)
         model = document.model
-        name_at = document.source.position(("部门名称",)) if model else None
+        name_at = document.source.position(kind.name_field) if model else None
         digests = {role: self._content(p) for role, p in {"document": path, **inputs}.items()}
-        checked = CheckedDocument(path, kind, document.ok, model.department if model else None,
-                                  model.year if model else None, document.findings, inputs, name_at, digests)
+        subject = getattr(model, kind.subject) if model is not None and kind.subject else None
+        summary = kind.resolved("summary")(document) if model is not None and kind.summary else {}
+        checked = CheckedDocument(path, kind.name, document.ok, model.department if model else None,
+                                  model.year if model else None, document.findings, inputs, name_at, digests,
+                                  subject, summary)
         self._remember(key, {"ok": checked.ok, "department": checked.department, "year": checked.year,
                              "findings": [_finding_data(f) for f in checked.findings],
-                             "name_at": [name_at.line, name_at.col] if name_at else None, "digests": digests})
+                             "name_at": [name_at.line, name_at.col] if name_at else None, "digests": digests,
+                             "subject": subject, "summary": summary})
         return checked
 
     def _content(self, path: Path) -> str:

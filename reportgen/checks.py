@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from . import chain, derive, scoring
 from .findings import Finding, Path, Severity, format_path
@@ -30,6 +31,9 @@ class CheckContext:
     counterpart: Source | None = None  # the other document's source, to point at its lines
     chain: chain.Link | None = None
     sibling_broken: bool = False  # the other document exists but could not be read
+    figures: Any = None  # the document's derived figures, computed once (documents._derive)
+    scorecard: Any = None  # its scoring.Scorecard, for a kind that is scored
+    parts: list[Any] = field(default_factory=list)  # documents.Sibling of each project of its year
     references: list[tuple[Path, str, str]] = field(default_factory=list)  # from filling the text
     department_file: str | None = None  # department.yaml as displayed, when it exists
 
@@ -44,6 +48,12 @@ class CheckContext:
 
 
 Check = Callable[[CheckContext], Iterator[Finding]]
+
+
+def never_waived(check: Check) -> Check:
+    """Marks a check whose findings no 豁免 waives: it bounds the rendering."""
+    check.never_waived = True  # type: ignore[attr-defined]
+    return check
 
 
 def check_sum(
@@ -116,7 +126,7 @@ def declaration_breakdowns(ctx: CheckContext) -> Iterator[Finding]:
 def declaration_identity(ctx: CheckContext) -> Iterator[Finding]:
     """E202: 部门预算支出, 收入来源 and 按预算级次划分 are three breakdowns of one total."""
     doc: Declaration = ctx.document  # type: ignore[assignment]
-    figures = derive.declaration_figures(doc)
+    figures = ctx.figures or derive.declaration_figures(doc)
     spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
     spending_parts = [spending.basic, spending.project, spending.development.special_funds,
                       spending.development.other]
@@ -162,7 +172,7 @@ def self_evaluation_income(ctx: CheckContext) -> Iterator[Finding]:
 def self_evaluation_expenditure(ctx: CheckContext) -> Iterator[Finding]:
     doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
     spending = doc.background.finances.expenditure
-    figures = derive.self_evaluation_figures(doc)
+    figures = ctx.figures or derive.self_evaluation_figures(doc)
     base = (*FINANCES, "支出")
     if spending.stated_total is not None:
         yield from check_sum(ctx, spending.stated_total, [spending.basic.amount, spending.project.amount],
@@ -185,7 +195,7 @@ def self_evaluation_change(ctx: CheckContext) -> Iterator[Finding]:
     """E205: the change against last year, stated or explained, against the computed one."""
     doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
     spending = doc.background.finances.expenditure
-    figures = derive.self_evaluation_figures(doc)
+    figures = ctx.figures or derive.self_evaluation_figures(doc)
     base = (*FINANCES, "支出")
     if figures.change is None:
         if spending.stated_change is not None or spending.change_reasons:
@@ -218,10 +228,12 @@ def self_evaluation_change(ctx: CheckContext) -> Iterator[Finding]:
 def self_evaluation_rates(ctx: CheckContext) -> Iterator[Finding]:
     doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
     finances = doc.background.finances
-    figures = derive.self_evaluation_figures(doc)
+    figures = ctx.figures or derive.self_evaluation_figures(doc)
     yield from check_rate(ctx, finances.budget.stated_execution_rate, figures.expenditure_total,
                           finances.budget.adjusted, (*FINANCES, "预算", "预算执行率"), "预算执行率")
     for i, project in enumerate(doc.analysis.projects):
+        if project.budget is None or project.executed is None:  # E912 (projects.py)
+            continue
         yield from check_rate(ctx, project.stated_rate, project.executed, project.budget,
                               ("综合评价分析", "重点任务项目支出", i, "预算执行率"),
                               f"“{project.name}”的预算执行率")
@@ -255,6 +267,7 @@ def self_evaluation_project_groups(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+@never_waived
 def self_evaluation_department(ctx: CheckContext) -> Iterator[Finding]:
     """E902: 一、(一) 部门概况 prints 部门职能 and 机构情况 from department.yaml; nothing stands in."""
     if ctx.department is None and ctx.department_file is not None:
@@ -269,6 +282,7 @@ def self_evaluation_department(ctx: CheckContext) -> Iterator[Finding]:
                         f"“{'”“'.join(missing)}”；请在 department.yaml 中填写", ("部门名称",), key=True)
 
 
+@never_waived
 def self_evaluation_zero_wholes(ctx: CheckContext) -> Iterator[Finding]:
     """E926: a share or rate the report prints has a whole of 0: it would print “—”, not a figure."""
     doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
@@ -296,7 +310,7 @@ def self_evaluation_zero_wholes(ctx: CheckContext) -> Iterator[Finding]:
 def self_evaluation_scoring(ctx: CheckContext) -> Iterator[Finding]:
     """E601–E608, W601–W606: the 自评表 scored after the settings (财预〔2020〕10号 by default)."""
     doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
-    card = scoring.score(doc, ctx.settings.scoring)
+    card = ctx.scorecard or scoring.score(doc, ctx.settings.scoring)
     for problem in card.problems:
         yield ctx.source.finding(problem.code, problem.message, problem.path, warning=problem.warning,
                                  key=problem.key, value=problem.value)
@@ -413,15 +427,24 @@ def punctuation_findings(source: Source) -> Iterator[Finding]:
 MAX_TABLE_ROWS = 1000
 
 
-def table_sizes(ctx: CheckContext) -> Iterator[Finding]:
-    """E110: no table is longer than MAX_TABLE_ROWS rows (never waived: it bounds the rendering)."""
-    doc = ctx.document
-    if isinstance(doc, Declaration):
-        tasks: tuple[Path, str, int] = (("年度重点工作任务",), "年度重点工作任务", len(doc.key_tasks))
-    else:
-        tasks = (("综合评价分析", "任务完成情况"), "任务完成情况", len(doc.analysis.tasks))
-    indicators = sum(len(items) for seconds in doc.indicators.values() for items in seconds.values())
-    for path, label, rows in (tasks, (("绩效指标",), "绩效指标", indicators)):
+@never_waived
+def declaration_table_sizes(ctx: CheckContext) -> Iterator[Finding]:
+    """E110 for the declaration's tables (never waived: it bounds the rendering)."""
+    doc: Declaration = ctx.document  # type: ignore[assignment]
+    return table_sizes(ctx, (("年度重点工作任务",), "年度重点工作任务", len(doc.key_tasks)))
+
+
+@never_waived
+def self_evaluation_table_sizes(ctx: CheckContext) -> Iterator[Finding]:
+    """E110 for the self-evaluation's tables (never waived: it bounds the rendering)."""
+    doc: SelfEvaluation = ctx.document  # type: ignore[assignment]
+    return table_sizes(ctx, (("综合评价分析", "任务完成情况"), "任务完成情况", len(doc.analysis.tasks)))
+
+
+def table_sizes(ctx: CheckContext, *tables: tuple[Path, str, int]) -> Iterator[Finding]:
+    """E110: no table is longer than MAX_TABLE_ROWS rows; the 绩效指标 table is counted here."""
+    indicators = sum(len(items) for seconds in ctx.document.indicators.values() for items in seconds.values())
+    for path, label, rows in (*tables, (("绩效指标",), "绩效指标", indicators)):
         if rows > MAX_TABLE_ROWS:
             yield ctx.error("E110", f"“{label}”表格共 {rows} 行，超过上限 {MAX_TABLE_ROWS} 行；请精简或拆分",
                             path, key=True)
@@ -454,27 +477,17 @@ def department_and_year(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-DECLARATION_CHECKS: tuple[Check, ...] = (
-    declaration_breakdowns, declaration_identity, indicator_taxonomy, department_and_year,
-    prose_references, declaration_chain, punctuation,
-)
-SELF_EVALUATION_CHECKS: tuple[Check, ...] = (
-    self_evaluation_income, self_evaluation_expenditure, self_evaluation_change,
-    self_evaluation_rates, self_evaluation_counts, self_evaluation_project_groups,
-    indicator_taxonomy, department_and_year, prose_references, self_evaluation_chain,
-    self_evaluation_scoring, punctuation,
-)
+def run_checks(ctx: CheckContext, checks: Sequence[Check]) -> list[Finding]:
+    """The checks of the document's kind (its row in kinds.py), on its text as filled in
+    (fill_references, when its kind fills references); 豁免 apply to all but never_waived."""
+    findings = [finding for check in checks if not _bound(check) for finding in check(ctx)]
+    bounds = [finding for check in checks if _bound(check) for finding in check(ctx)]
+    waivers = getattr(ctx.document, "waivers", [])
+    return [*apply_waivers(ctx, findings, waivers), *bounds]
 
 
-def run_checks(ctx: CheckContext) -> list[Finding]:
-    fill_references(ctx)
-    checks = DECLARATION_CHECKS if isinstance(ctx.document, Declaration) else SELF_EVALUATION_CHECKS
-    findings = [finding for check in checks for finding in check(ctx)]
-    unwaivable = [*table_sizes(ctx)]
-    if isinstance(ctx.document, SelfEvaluation):
-        unwaivable += [*self_evaluation_department(ctx), *stated_score_range(ctx),
-                       *self_evaluation_zero_wholes(ctx)]
-    return [*apply_waivers(ctx, findings, ctx.document.waivers), *unwaivable]
+def _bound(check: Check) -> bool:
+    return getattr(check, "never_waived", False)
 
 
 def apply_waivers(ctx: CheckContext, findings: list[Finding], waivers: list[Waiver]) -> list[Finding]:
@@ -535,6 +548,7 @@ def _bounds(text: str) -> tuple[Decimal, Decimal] | None:
         return None
 
 
+@never_waived
 def stated_score_range(ctx: CheckContext) -> Iterator[Finding]:
     """E904 (never waived): a stated 自评得分 the form cannot hold, a 自评等级 the settings do not have."""
     conclusion = ctx.document.analysis.conclusion  # type: ignore[union-attr]
@@ -552,3 +566,17 @@ def stated_score_range(ctx: CheckContext) -> Iterator[Finding]:
 def _within(path: str, prefix: str) -> bool:
     """收入.合计 is within 收入 but not within 收入.合 (whole segments only)."""
     return path == prefix or path.startswith((f"{prefix}.", f"{prefix}["))
+
+
+# The checks of each kind, as its row in kinds.py names them.
+DECLARATION_CHECKS: tuple[Check, ...] = (
+    declaration_breakdowns, declaration_identity, indicator_taxonomy, department_and_year,
+    prose_references, declaration_chain, punctuation, declaration_table_sizes,
+)
+SELF_EVALUATION_CHECKS: tuple[Check, ...] = (
+    self_evaluation_income, self_evaluation_expenditure, self_evaluation_change,
+    self_evaluation_rates, self_evaluation_counts, self_evaluation_project_groups,
+    indicator_taxonomy, department_and_year, prose_references, self_evaluation_chain,
+    self_evaluation_scoring, punctuation, self_evaluation_table_sizes, self_evaluation_department,
+    stated_score_range, self_evaluation_zero_wholes,
+)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, kinds
 from .cli_text import Group, install
 from .findings import summary, to_json
 
@@ -15,7 +15,7 @@ install()  # click's own messages in Chinese, before the options below are decla
 
 CONTENT = Path("content")
 SCHEMAS = Path("schemas")
-OUTPUT_FORMATS = ("html", "pdf", "docx", "xlsx")  # = render.formats.FORMATS, without importing it
+OUTPUT_FORMATS = kinds.FORMATS
 INTERRUPTED = "已中断：已完成的输出均已保存，未完成的没有留下半成品。"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -41,7 +41,8 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> None:
     result = run_validation(paths or (CONTENT,))
     if result.unknown:
         names = "、".join(str(p) for p in result.unknown)
-        raise click.UsageError(f"不是 reportgen 内容文件（应为 declaration.yaml、self-evaluation.yaml、department.yaml 或 settings.yaml）：{names}")
+        known = "、".join((*kinds.document_files(), "department.yaml"))
+        raise click.UsageError(f"不是 reportgen 内容文件（应为 {known} 或 settings.yaml）：{names}")
     if not result.documents and not result.departments and not result.settings:
         raise click.UsageError("没有找到内容文件")
     findings = result.findings
@@ -70,10 +71,14 @@ def schema(out: Path) -> None:
 @main.command()
 @click.argument("department")
 @click.argument("year", type=click.IntRange(2000, 2100))
-@click.option("--name", metavar="名称", help="新建部门时的部门全称，写入 department.yaml 的“部门名称”。")
+@click.option("--name", metavar="名称", help="新建部门时的部门全称（写入 department.yaml 的“部门名称”）；"
+                                            "新建项目时的项目名称。")
+@click.option("--project", metavar="项目文件夹",
+              help="生成部门的一个项目的表（content/部门/年度/projects/项目文件夹/）：有上一年度的项目表时沿用，"
+                   "否则用 --name 给出项目名称，生成项目支出绩效目标申报表骨架。")
 @click.option("--content", type=click.Path(file_okay=False, path_type=Path), default=CONTENT, metavar="文件夹",
               show_default=True, help="内容文件夹。")
-def new(department: str, year: int, name: str | None, content: Path) -> None:
+def new(department: str, year: int, name: str | None, project: str | None, content: Path) -> None:
     """新建 DEPARTMENT 部门 YEAR 年度的内容文件。
 
     已有部门：按 YEAR-1 年的申报表和/或自评报告生成 YEAR 年的文件，沿用名称等稳定内容，
@@ -81,12 +86,14 @@ def new(department: str, year: int, name: str | None, content: Path) -> None:
 
     新部门：加 --name 部门全称，生成带注释的 department.yaml 和 YEAR 年的 declaration.yaml。
 
+    项目：加 --project 项目文件夹（新项目另加 --name 项目名称），生成该项目 YEAR 年的项目表。
+
     不会覆盖已有文件。退出码：0 已生成；1 未生成（原因见提示）。
     """
     from .scaffold import ScaffoldError, scaffold
 
     try:
-        written = scaffold(content, department, year, name=name, schemas=SCHEMAS)
+        written = scaffold(content, department, year, name=name, schemas=SCHEMAS, project=project)
     except ScaffoldError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -107,8 +114,11 @@ def render(file: Path, fmt: str, output: Path | None) -> None:
     from .documents import Loader
     from .render.formats import SUFFIX, RenderError, render_document
 
-    if file.name not in ("declaration.yaml", "self-evaluation.yaml"):
-        raise click.UsageError("只能生成 declaration.yaml 或 self-evaluation.yaml")
+    kind = kinds.of_file(file)
+    if kind is None:
+        raise click.UsageError(f"只能生成这些文书的内容文件：{'、'.join(kinds.document_files())}")
+    if fmt not in kind.outputs:
+        raise click.UsageError(f"{kind.title}没有 {fmt} 格式；可用：{'、'.join(kind.outputs)}")
     document = Loader().load_document(file)
     for finding in sorted(document.findings, key=lambda f: f.sort_key()):
         click.echo(finding.format(), err=True)

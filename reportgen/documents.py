@@ -5,28 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import chain
+from . import kinds
 from .checks import CheckContext, punctuation_findings, run_checks
 from .content import (
     DEPARTMENT_FILE,
-    DOCUMENT_FILES,
     SETTINGS_FILE,
     department_file,
     discover,
     display_path,
     leads_outside,
+    part_files,
     settings_file,
     sibling_file,
 )
 from .findings import Finding
-from .model import Declaration, Department, SelfEvaluation, Settings
+from .model import Department, Settings
 from .model.parse import parse_model
 from .source import Source, load_bytes, load_file
 from .taxonomy import Taxonomy, load_preset
-
-DOCUMENT_KINDS: dict[str, type[Declaration] | type[SelfEvaluation]] = dict(
-    zip(DOCUMENT_FILES, (Declaration, SelfEvaluation), strict=True))
 
 
 @dataclass
@@ -49,18 +47,24 @@ class Sibling:
 
     path: Path
     source: Source
-    model: Declaration | SelfEvaluation | None
+    model: Any | None
 
 
 @dataclass
 class Document:
+    """A checked document: loaded (with what its sibling states, through the chain), checked, and
+    with its derived figures and scorecard computed once, for the checks and every format."""
+
     path: Path
     source: Source
-    model: Declaration | SelfEvaluation | None  # a self-evaluation with its declaration's values
+    model: Any | None  # of its kind's model; a self-evaluation with its declaration's values
     department: LoadedDepartment | None
     check_findings: list[Finding] = field(default_factory=list)
     settings: LoadedSettings | None = None
     sibling: Sibling | None = None
+    figures: Any = None  # the kind's derived figures (totals, rates…), when it has any
+    scorecard: Any = None  # scoring.Scorecard, for a kind that is scored
+    parts: list[Sibling] = field(default_factory=list)  # the projects of its year, parsed (not checked)
 
     @property
     def scoring_settings(self) -> Settings:
@@ -84,8 +88,14 @@ class Document:
         return [self.path, *(part.path for part in parts if part is not None)]
 
     @property
+    def kind_row(self) -> kinds.Kind:
+        kind = kinds.of_file(self.path)
+        assert kind is not None
+        return kind
+
+    @property
     def kind(self) -> str:
-        return self.path.name.removesuffix(".yaml")
+        return self.kind_row.name
 
     @property
     def findings(self) -> list[Finding]:
@@ -133,22 +143,39 @@ class Loader:
 
     def sibling_for(self, document_path: Path) -> Sibling | None:
         candidate = sibling_file(document_path)
+        if candidate is None:
+            return None
         if candidate not in self.siblings:
             self.siblings[candidate] = _sibling(candidate, load_content_file(candidate)) \
                 if candidate.exists() else None
         return self.siblings[candidate]
+
+    def parts_for(self, document_path: Path) -> list[Sibling]:
+        """The documents of the year that add up to this one, as its kind's row names them."""
+        kind = kinds.of_file(document_path)
+        if kind is None or not kind.parts:
+            return []
+        found = []
+        for path in part_files(document_path, kind.parts).values():
+            if leads_outside(path):
+                continue  # refused when it is checked itself (E802)
+            if path not in self.siblings:
+                self.siblings[path] = _sibling(path, load_content_file(path))
+            found.append(self.siblings[path])
+        return [part for part in found if part is not None]
 
     def load_document(self, path: Path) -> Document:
         source = load_content_file(path)
         if not source.ok and source.findings[0].code == LEADS_OUTSIDE:
             return Document(path, source, None, None)  # nothing beside it is read either
         return self._document(path, source, self.department_for(path), self.settings_for(path),
-                              self.sibling_for(path))
+                              self.sibling_for(path), self.parts_for(path))
 
     def load_from_bytes(self, path: Path, text: bytes, department_path: Path | None,
                         department_text: bytes | None, related: Related = ()) -> Document:
         """The same as load_document, from texts already read (a render job carries them)."""
         department = settings = sibling = None
+        parts: list[Sibling] = []
         if department_path is not None and department_text is not None:
             department = _department(department_path, load_bytes(department_text, display_path(department_path)))
         for role, related_path, related_text in related:
@@ -157,12 +184,18 @@ class Loader:
                 settings = LoadedSettings(Path(related_path), source, parse_model(source, Settings))
             elif role == "sibling":
                 sibling = _sibling(Path(related_path), source)
-        return self._document(path, load_bytes(text, display_path(path)), department, settings, sibling)
+            elif role.startswith("part:"):
+                parts.append(_sibling(Path(related_path), source))
+        return self._document(path, load_bytes(text, display_path(path)), department, settings, sibling, parts)
 
     def _document(self, path: Path, source: Source, department: LoadedDepartment | None,
-                  settings: LoadedSettings | None = None, sibling: Sibling | None = None) -> Document:
-        model = parse_model(source, DOCUMENT_KINDS[path.name])
-        document = Document(path, source, model, department, settings=settings, sibling=sibling)
+                  settings: LoadedSettings | None = None, sibling: Sibling | None = None,
+                  parts: list[Sibling] | None = None) -> Document:
+        kind = kinds.of_file(path)
+        assert kind is not None
+        model = parse_model(source, kind.model_class())
+        document = Document(path, source, model, department, settings=settings, sibling=sibling,
+                            parts=parts or [])
         if department is None:
             source.findings.append(source.finding(
                 "W403", f"未找到本部门的 {DEPARTMENT_FILE}（应在年度文件夹的上一级），无法核对部门名称",
@@ -177,11 +210,17 @@ class Loader:
                 taxonomy=document.taxonomy,
                 settings=document.scoring_settings,
                 counterpart=sibling.source if sibling else None,
+                parts=document.parts,
                 department_file=department.source.file if department else None,
             )
-            _link(ctx, document, sibling)
-            document.check_findings = run_checks(ctx)
-            document.model = ctx.document  # with its references filled in
+            _link(kind, ctx, document, sibling)
+            if kind.parts_link and document.parts:
+                kind.resolved("parts_link")(ctx, document)
+            if kind.prepare:  # e.g. every text's references filled in, before anything reads it
+                kind.resolved("prepare")(ctx)
+                document.model = ctx.document
+            _derive(kind, ctx, document)
+            document.check_findings = run_checks(ctx, kind.resolved("checks"))
         return document
 
 
@@ -201,25 +240,32 @@ def load_content_file(path: Path) -> Source:
     return source
 
 
-Related = tuple[tuple[str, str, bytes], ...]  # (role, path, text): "settings" or "sibling"
+Related = tuple[tuple[str, str, bytes], ...]  # (role, path, text): "settings", "sibling" or "part:<项目>"
 
 
 def _sibling(path: Path, source: Source) -> Sibling:
-    return Sibling(path, source, parse_model(source, DOCUMENT_KINDS[path.name]))
+    kind = kinds.of_file(path)
+    assert kind is not None
+    return Sibling(path, source, parse_model(source, kind.model_class()))
 
 
-def _link(ctx: CheckContext, document: Document, sibling: Sibling | None) -> None:
-    """Give the self-evaluation what its declaration states; note conflicts for both files."""
-    if sibling is None:
+def _link(kind: kinds.Kind, ctx: CheckContext, document: Document, sibling: Sibling | None) -> None:
+    """The chain with the sibling, as the kind's row says (a self-evaluation takes what its
+    declaration states; conflicts are noted for both files)."""
+    if sibling is None or kind.link is None:
         return
     if sibling.model is None:
         ctx.sibling_broken = True
         return
-    if isinstance(document.model, SelfEvaluation) and isinstance(sibling.model, Declaration):
-        ctx.chain = chain.link(document.model, sibling.model)
-        document.model = ctx.document = ctx.chain.evaluation
-    elif isinstance(document.model, Declaration) and isinstance(sibling.model, SelfEvaluation):
-        ctx.chain = chain.link(sibling.model, document.model)
+    kind.resolved("link")(ctx, document, sibling)
+
+
+def _derive(kind: kinds.Kind, ctx: CheckContext, document: Document) -> None:
+    """Figures and scorecard, once: the checks and every format use these."""
+    if kind.figures:
+        document.figures = ctx.figures = kind.resolved("figures")(document.model)
+    if kind.score:
+        document.scorecard = ctx.scorecard = kind.resolved("score")(document.model, document.scoring_settings.scoring)
 
 
 def _department(path: Path, source: Source) -> LoadedDepartment:
@@ -230,7 +276,8 @@ def _department(path: Path, source: Source) -> LoadedDepartment:
 
 
 def _folder_year(path: Path) -> int | None:
-    name = path.resolve().parent.name
+    kind = kinds.of_file(path)
+    name = kind.year_folder(path.resolve()).name if kind else path.resolve().parent.name
     return int(name) if name.isdigit() and len(name) == 4 else None
 
 
@@ -254,7 +301,7 @@ def validate(paths: Iterable[Path]) -> ValidationResult:
     documents: list[Document] = []
     unknown: list[Path] = []
     for path in discover(paths):
-        if path.name in DOCUMENT_KINDS:
+        if kinds.of_file(path) is not None:
             documents.append(loader.load_document(path))
         elif path.name == DEPARTMENT_FILE:
             loader.load_department(path)

@@ -11,10 +11,12 @@ from .findings import summary
 if TYPE_CHECKING:
     from .build import BuildReport, PlannedJob
     from .checked import Checks
+    from .summary import Row
 
 
-def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: BuildReport) -> None:
-    from .build import TITLES, write_atomic
+def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: BuildReport,
+                table: list[Row] | None = None) -> None:
+    from .build import write_atomic
     from .render.templates import environment
 
     by_document: dict[Path, list[PlannedJob]] = {}
@@ -34,7 +36,7 @@ def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: Bu
         else:
             status = "已生成"
         rows.append({
-            "name": f"{document.department} {document.year}年{TITLES[document.kind]}"
+            "name": f"{document.department} {document.kind_row.name_output(document.year, document.subject)}"
                     if document.department else str(document.path),
             "source": str(document.path),
             "status": status,
@@ -48,5 +50,23 @@ def write_index(out: Path, checks: Checks, planned: list[PlannedJob], report: Bu
                          "href": quote(path.relative_to(out).as_posix())}
                         for path in report.stale.get(str(document.path), [])],
         })
-    html = environment().get_template("index.html").render(rows=rows, summary=report.summary())
+    html = environment().get_template("index.html").render(
+        rows=rows, summary=report.summary(), **_summary_data(table or []))
     write_atomic(out / "index.html", html.encode("utf-8"))
+
+
+def _summary_data(table: list[Row]) -> dict:
+    """The 汇总 table (cells and sort keys) and its charts, as index.html shows them."""
+    from decimal import Decimal
+
+    from markupsafe import Markup
+
+    from .summary import COLUMNS, WORKBOOK, chart_bars, svg_chart
+
+    bars = chart_bars(table)
+    rate_top = max([Decimal(100), *(b.value for b in bars["rates"])])
+    charts = [(title, Markup(svg_chart(items, top, title)))  # our own markup, every text escaped
+              for title, items, top in (("预算执行率", bars["rates"], rate_top),
+                                        ("自评得分", bars["scores"], Decimal(100))) if items]
+    return {"summary_columns": COLUMNS, "summary_rows": [list(zip(r.cells, r.sort_keys, strict=True)) for r in table],
+            "charts": charts, "workbook": quote(WORKBOOK)}

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import derive
+from . import derive, kinds
 from .documents import DEPARTMENT_FILE, SETTINGS_FILE, Loader
 from .model import Declaration, SelfEvaluation, Settings
 from .model.common import PLACEHOLDER, EvaluatedIndicator, Indicator
@@ -27,7 +27,6 @@ from .source import load_file
 from .taxonomy import Taxonomy, load_preset
 
 TODO = PLACEHOLDER
-DECLARATION, SELF_EVALUATION = "declaration.yaml", "self-evaluation.yaml"
 _DEPARTMENT_FOLDER = re.compile(r"[^\s/\\:*?\"<>|.][^/\\:*?\"<>|]*")
 
 
@@ -135,17 +134,22 @@ def refuse_existing(paths: Iterable[Path]) -> None:
 
 
 def scaffold(content: Path, department: str, year: int, *, name: str | None = None,
-             schemas: Path = Path("schemas")) -> list[Path]:
-    """Write the files of `department` for `year`; returns their paths. Raises ScaffoldError."""
-    return plan(content, department, year, name=name, schemas=schemas).write()
+             schemas: Path = Path("schemas"), project: str | None = None) -> list[Path]:
+    """Write the files of `department` (or of one of its projects) for `year`; returns their
+    paths. Raises ScaffoldError."""
+    return plan(content, department, year, name=name, schemas=schemas, project=project).write()
 
 
 def plan(content: Path, department: str, year: int, *, name: str | None = None,
-         schemas: Path = Path("schemas")) -> Plan:
+         schemas: Path = Path("schemas"), project: str | None = None) -> Plan:
     if not _DEPARTMENT_FOLDER.fullmatch(department):
         raise ScaffoldError(f"部门文件夹名“{department}”不可用：请用字母、数字和连字符，如 my-dept")
     folder = content / department
     taxonomy = _taxonomy(content)
+    if project is not None:
+        from .scaffold_project import plan_project
+
+        return plan_project(content, department, year, project, name=name, taxonomy=taxonomy, schemas=schemas)
     if not (folder / DEPARTMENT_FILE).exists():
         if not name:
             raise ScaffoldError(
@@ -162,7 +166,7 @@ def _taxonomy(content: Path) -> Taxonomy:
     return load_preset(settings.taxonomy if settings else "default")
 
 
-def _schema_line(target: Path, schemas: Path, kind: str) -> str:
+def schema_line(target: Path, schemas: Path, kind: str) -> str:
     relative = Path(os.path.relpath(schemas / f"{kind}.schema.json", target.parent)).as_posix()
     return f"# yaml-language-server: $schema={relative}"
 
@@ -173,7 +177,7 @@ def _schema_line(target: Path, schemas: Path, kind: str) -> str:
 def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, schemas: Path) -> Plan:
     result = Plan()
     department_path = folder / DEPARTMENT_FILE
-    result.files[department_path] = document_text(_schema_line(department_path, schemas, "department"), [
+    result.files[department_path] = document_text(schema_line(department_path, schemas, "department"), [
         comment("部门基本信息，各年度文书共用。把每个“待填写”改为实际内容；reportgen validate 会列出尚未填写的位置。"),
         Entry("部门名称", name, "与各年度文书中的部门名称一致"),
         Entry("简称", TODO, "正文中使用的简称；不需要可删除此行"),
@@ -187,13 +191,15 @@ def _new_department(folder: Path, year: int, name: str, taxonomy: Taxonomy, sche
             Entry("内设机构", Seq([TODO]), "每项一行"),
         ]),
     ])
-    declaration_path = folder / str(year) / DECLARATION
-    result.files[declaration_path] = document_text(
-        _schema_line(declaration_path, schemas, "declaration"), _declaration_skeleton(name, year, taxonomy))
+    for kind in kinds.kinds():  # the files a new department starts its year with
+        if kind.skeleton and kind.depth == 0:
+            path = folder / str(year) / kind.file
+            result.files[path] = document_text(schema_line(path, schemas, kind.name),
+                                               kind.resolved("skeleton")(name, year, taxonomy))
     return result
 
 
-def _declaration_skeleton(name: str, year: int, taxonomy: Taxonomy) -> list[Entry]:
+def declaration_skeleton(name: str, year: int, taxonomy: Taxonomy) -> list[Entry]:
     indicators = []
     for first, seconds in taxonomy.levels.items():
         blocks = [Entry(second, Seq([_indicator_skeleton()]) if i == 0 else Seq([]))
@@ -236,45 +242,45 @@ def _budget_entries() -> list[Entry]:
 def _next_year(folder: Path, year: int, name: str | None, schemas: Path) -> Plan:
     previous = folder / str(year - 1)
     loader = Loader()
-    found = {kind: previous / kind for kind in (DECLARATION, SELF_EVALUATION) if (previous / kind).exists()}
+    found = {kind: previous / kind.file for kind in kinds.kinds()
+             if kind.scaffold and kind.depth == 0 and (previous / kind.file).exists()}
     if not found:
-        raise ScaffoldError(f"没有找到 {year - 1} 年的申报表或自评报告（{previous}），无法沿用上一年度的内容")
+        titles = "或".join(kind.short_title for kind in kinds.kinds() if kind.scaffold and kind.depth == 0)
+        raise ScaffoldError(f"没有找到 {year - 1} 年的{titles}（{previous}），无法沿用上一年度的内容")
     target = folder / str(year)
-    refuse_existing(target / kind for kind in found)  # before reading last year's files
-    models = {kind: _previous_model(loader, path) for kind, path in found.items()}
+    refuse_existing(target / kind.file for kind in found)  # before reading last year's files
+    models = {kind.file: _previous_model(loader, path) for kind, path in found.items()}
     department = next(iter(models.values())).department
     if name and name != department:
         raise ScaffoldError(f"部门 {folder} 已存在，部门名称为“{department}”；沿用上一年度时不需要 --name")
     result = Plan()
-    declaration: Declaration | None = models.get(DECLARATION)  # type: ignore[assignment]
-    if declaration is not None:
-        path = target / DECLARATION
-        result.files[path] = document_text(_schema_line(path, schemas, "declaration"),
-                                           next_declaration(declaration, year))
-    if SELF_EVALUATION in models:
-        path = target / SELF_EVALUATION
-        this_year = declaration if declaration is not None else _existing_declaration(loader, target)
-        result.files[path] = document_text(
-            _schema_line(path, schemas, "self-evaluation"),
-            next_self_evaluation(models[SELF_EVALUATION], year, this_year),  # type: ignore[arg-type]
-        )
+    for kind in found:
+        # the sibling as it stands for this year: last year's carried over, or one already written
+        sibling = (models.get(kind.sibling) or _existing_model(loader, target / kind.sibling)) if kind.sibling else None
+        path = target / kind.file
+        result.files[path] = document_text(schema_line(path, schemas, kind.name),
+                                           kind.resolved("scaffold")(models[kind.file], year, sibling))
     return result
 
 
-def _previous_model(loader: Loader, path: Path) -> Declaration | SelfEvaluation:
+def _previous_model(loader: Loader, path: Path) -> Any:
     document = loader.load_document(path)
     if document.model is None:
         raise ScaffoldError(f"{path} 有错误，无法沿用；请先修正（reportgen validate {path}）")
     return document.model
 
 
-def _existing_declaration(loader: Loader, folder: Path) -> Declaration | None:
-    """This year's declaration, when it is already written: the self-evaluation names its items."""
-    path = folder / DECLARATION
-    if not path.exists():
-        return None
-    model = loader.load_document(path).model
-    return model if isinstance(model, Declaration) else None
+def _existing_model(loader: Loader, path: Path) -> Any:
+    """This year's file of a kind, when it is already written (a self-evaluation names its items)."""
+    return loader.load_document(path).model if path.exists() else None
+
+
+def scaffold_declaration(previous: Declaration, year: int, sibling: Any) -> list[Entry]:
+    return next_declaration(previous, year)
+
+
+def scaffold_self_evaluation(previous: SelfEvaluation, year: int, declaration: Declaration | None) -> list[Entry]:
+    return next_self_evaluation(previous, year, declaration if isinstance(declaration, Declaration) else None)
 
 
 def _money_note(previous: Decimal | None, year: int) -> str:

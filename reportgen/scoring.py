@@ -20,6 +20,7 @@ from .format import pct
 from .format import plain_number as _plain
 from .model import SelfEvaluation
 from .model.common import EvaluatedIndicator
+from .model.project import ProjectSelfEvaluation
 from .model.settings import Band, Grade, Scoring
 
 ZERO, ONE, HUNDRED, TEN_THOUSAND = Decimal(0), Decimal(1), Decimal(100), Decimal(10000)
@@ -279,6 +280,32 @@ def score(doc: SelfEvaluation, settings: Scoring) -> Scorecard:
     """Score the self-evaluation (its targets already taken from the declaration, if any)."""
     card = Scorecard(_execution(doc, settings), [], settings.points_total(), settings.grades)
     card.problems.extend(_execution_problems(doc, card.execution, settings))
+    _score_indicators(doc, card, settings)
+    card.problems.extend(stated_problems(doc, card, settings))
+    return card
+
+
+PROJECT_FUNDS = ("项目资金",)
+
+
+def score_project(doc: ProjectSelfEvaluation, settings: Scoring) -> Scorecard:
+    """Score a 项目支出绩效自评表 by the same rules and settings: 执行率 = 全年执行数 ÷ 全年预算数
+    of 年度资金总额, its points × rate (capped); the indicators as the department's."""
+    line = doc.funds.total
+    rate = derive.percent(line.executed, line.adjusted)
+    points = settings.execution_points
+    execution = ExecutionResult(line.initial, line.adjusted, line.executed, rate, points,
+                                execution_score(points, rate))
+    card = Scorecard(execution, [], settings.points_total(), settings.grades)
+    if rate is not None and rate < settings.execution_reason_below and not doc.funds.reason:
+        card.problems.append(Problem(
+            "E601", f"执行率 {pct(rate)} 低于 {pct(settings.execution_reason_below)}，请在“执行率偏差原因”中说明原因",
+            PROJECT_FUNDS, key=True))
+    _score_indicators(doc, card, settings)
+    return card
+
+
+def _score_indicators(doc: SelfEvaluation | ProjectSelfEvaluation, card: Scorecard, settings: Scoring) -> None:
     for first, items in _blocks(doc):
         points, problems = allocate(first, [item for _, _, item in items], settings)
         card.problems.extend(problems)
@@ -289,8 +316,6 @@ def score(doc: SelfEvaluation, settings: Scoring) -> Scorecard:
     uncovered = _uncovered_blocks(doc, settings)
     card.uncovered = [first for first, _ in uncovered]
     card.problems.extend(problem for _, problem in uncovered)
-    card.problems.extend(stated_problems(doc, card, settings))
-    return card
 
 
 def _blocks(doc: SelfEvaluation) -> Iterator[tuple[str, list[tuple[str, int, EvaluatedIndicator]]]]:

@@ -37,9 +37,9 @@ from jinja2 import (
 )
 from markupsafe import escape
 
+from . import kinds
 from .documents import (
     DEPARTMENT_FILE,
-    DOCUMENT_KINDS,
     Document,
     Loader,
     discover,
@@ -56,7 +56,6 @@ ASSETS = {
     "preview.css": "text/css; charset=utf-8",
     "serve.css": "text/css; charset=utf-8",
 }
-TITLES = {"declaration": "部门整体预算绩效目标申报表", "self-evaluation": "部门整体支出绩效自评报告"}
 DOWNLOADS = {  # format → (suffix, media type)
     "pdf": (".pdf", "application/pdf"),
     "docx": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -205,12 +204,14 @@ def document_findings(document: Document) -> list[Finding]:
 
 
 def document_title(document: Document) -> str:
-    model = document.model
+    model, kind = document.model, document.kind_row
     if model is not None:
-        return f"{model.department} {model.year}年{TITLES[document.kind]}"
+        return f"{model.department} {kind.name_output(model.year, getattr(model, kind.subject or '', None))}"
     department = document.department
-    name = department.model.name if department and department.model else document.path.parent.parent.name
-    return f"{name} {document.path.parent.name}年{TITLES[document.kind]}"
+    year_folder = kind.year_folder(document.path)
+    name = department.model.name if department and department.model else year_folder.parent.name
+    subject = document.path.parent.name if kind.subject else None
+    return f"{name} {kind.name_output(year_folder.name, subject)}"
 
 
 def preview_html(key: str, document: Document, templates: Path, warnings: int) -> str:
@@ -316,7 +317,7 @@ class Site:
         symbolic link is listed with its error (E802): the loader reads nothing out there."""
         found = {}
         for path in discover([self.content]):
-            if path.name in DOCUMENT_KINDS:
+            if kinds.of_file(path) is not None:
                 found[path.relative_to(self.content).as_posix()] = path
         return found
 
@@ -367,9 +368,11 @@ class Site:
         if not path.is_relative_to(self.root):
             return set()
         if path.name == DEPARTMENT_FILE:
-            return {key for key, doc in found.items() if doc.resolve().parent.parent == path.parent}
-        if path.name in DOCUMENT_KINDS:  # the document and the other one of its year, which reads it
-            return {key for key, doc in found.items() if doc.resolve().parent == path.parent}
+            return {key for key, doc in found.items()
+                    if _kind(doc).year_folder(doc.resolve()).parent == path.parent}
+        if (kind := kinds.of_file(path)) is not None:  # the documents of its year, which may read it
+            year = kind.year_folder(path)
+            return {key for key, doc in found.items() if _kind(doc).year_folder(doc.resolve()) == year}
         if path.suffix in (".yaml", ".yml"):
             return None  # a file shared by all documents, such as settings.yaml
         return set()
@@ -397,6 +400,12 @@ class Site:
         with self.changed:
             self.closed = True
             self.changed.notify_all()
+
+
+def _kind(path: Path) -> kinds.Kind:
+    kind = kinds.of_file(path)
+    assert kind is not None
+    return kind
 
 
 def _states(entries: dict[str, Entry]) -> dict[str, tuple[str, int, int]]:
@@ -443,7 +452,9 @@ def download_name(document: Document, fmt: str) -> tuple[str, str]:
     model = document.model
     assert model is not None
     suffix = DOWNLOADS[fmt][0]
-    return f"{model.department}{model.year}年{TITLES[document.kind]}{suffix}", f"{document.kind}-{model.year}{suffix}"
+    kind = document.kind_row
+    name = kind.name_output(model.year, getattr(model, kind.subject or "", None))
+    return f"{model.department}{name}{suffix}", f"{kind.name}-{model.year}{suffix}"
 
 
 def content_disposition(name: str, fallback: str) -> str:
@@ -583,7 +594,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def _download(self, fmt: str, key: str) -> None:
         site = self.server.site
         entry = site.entry(key)
-        if entry is None or fmt not in DOWNLOADS:
+        if entry is None or fmt not in DOWNLOADS or fmt not in entry.document.kind_row.outputs:
             self._not_found()
             return
         if not entry.ok:

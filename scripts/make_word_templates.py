@@ -172,6 +172,15 @@ def declaration_template(path: Path) -> None:
     document.save(path)
 
 
+def project_template(path: Path) -> None:
+    """The project forms (项目支出绩效目标申报表, 项目支出绩效自评表): portrait, one form table."""
+    document = base_document(landscape=False)
+    document.add_paragraph("{{ title }}", style="公文标题")
+    document.add_paragraph("{{ subtitle }}", style="单位说明").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("{{p form }}", style="表格文字")
+    document.save(path)
+
+
 def self_evaluation_template(path: Path) -> None:
     document = base_document(landscape=False)
     title = document.add_paragraph("{{ title_prefix }}", style="公文标题")
@@ -202,6 +211,7 @@ def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     declaration_template(folder / "declaration.docx")
     self_evaluation_template(folder / "self-evaluation.docx")
+    project_template(folder / "project.docx")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ from reportgen import checked
 def project(tmp_path: Path, monkeypatch) -> Path:
     """A copy of content/ and templates/; the code's own fingerprint pinned, so builds see only edits."""
     monkeypatch.setattr(checked, "code_fingerprint", lambda: "code-v1")
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    # the department documents only: the build's guarantees are counted on them; the sample
+    # projects are built in test_projects.py
+    shutil.copytree(ROOT / "content", tmp_path / "content", ignore=shutil.ignore_patterns("projects"))
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     return tmp_path
 

@@ -457,8 +457,9 @@ def test_a_declaration_linking_out_gives_nothing_to_its_self_evaluation(project,
     assert not any(b"OUTSIDE-MARKER" in p.read_bytes() for p in report.built)
     assert not any("OUTSIDE-MARKER" in f.message for f in report.findings)
     checks = checked.check_all([project / "content"])
-    [job] = [p.job for p in build_module.plan(checks, project / "build", ("html",), project / "templates")
-             if p.document.path.parent == year]
+    planned = build_module.plan(checks, project / "build", ("html",), project / "templates")
+    [job] = [j.job for j in build_module.document_jobs(planned, project / "templates")
+             if Path(j.job.document_path).parent == year]
     assert [role for role, _, _ in job.related] == ["settings"]  # the render is handed nothing from out there
 
 

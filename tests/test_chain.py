@@ -130,8 +130,8 @@ def test_render_job_carries_the_declaration(tmp_path: Path) -> None:
     related = related_inputs(document)
     assert [role for role, _, _ in related] == ["sibling"]
     job = RenderJob(str(root / SELF), (root / SELF).read_bytes(), str(root / "media/department.yaml"),
-                    DEPARTMENT.encode(), "xlsx", str(Path(__file__).resolve().parent.parent / "templates"),
+                    DEPARTMENT.encode(), ("xlsx",), str(Path(__file__).resolve().parent.parent / "templates"),
                     related)
-    sheet = openpyxl.load_workbook(io.BytesIO(run_job(job))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(run_job(job)["xlsx"])).active
     values = {cell.value for row in sheet.iter_rows() for cell in row}
     assert {"55人", "有效提升", "≥90%"} <= values

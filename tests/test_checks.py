@@ -18,6 +18,7 @@ from samples import (
     write_tree,
 )
 
+from reportgen import kinds
 from reportgen.checks import CheckContext, run_checks
 from reportgen.cli import main
 from reportgen.documents import validate
@@ -66,7 +67,9 @@ def check(text: str, name: str) -> list[Finding]:
     source, model = parse(text, name)
     assert model is not None, [f.format() for f in source.findings]
     ctx = CheckContext(source, model, department(), None, load_preset())
-    return run_checks(ctx)
+    kind = kinds.of_file(name)
+    kind.resolved("prepare")(ctx)  # as the loader does: references filled in first
+    return run_checks(ctx, kind.resolved("checks"))
 
 
 def apply(name: str, edits: list[tuple[str, str]]) -> str:

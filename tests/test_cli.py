@@ -149,11 +149,11 @@ def test_schema(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     written = sorted(Path("out").iterdir())
     assert [p.name for p in written] == [
-        "declaration.schema.json", "department.schema.json", "self-evaluation.schema.json",
-        "settings.schema.json",
+        "declaration.schema.json", "department.schema.json", "project-declaration.schema.json",
+        "project-self-evaluation.schema.json", "self-evaluation.schema.json", "settings.schema.json",
     ]
     expected_keys = {"declaration": "预算整体情况", "self-evaluation": "基本情况", "department": "部门名称",
-                     "settings": "评分"}
+                     "settings": "评分", "project-declaration": "项目资金", "project-self-evaluation": "年度总体目标"}
     for path in written:
         text = path.read_text(encoding="utf-8")
         schema = json.loads(text)

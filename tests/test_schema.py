@@ -12,6 +12,8 @@ import pytest
 import yaml
 from tools import ROOT
 
+from reportgen import kinds
+
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(?P<target>\S+)$")
 CONTENT_FILES = sorted((ROOT / "content").rglob("*.yaml"))
 
@@ -31,8 +33,7 @@ def test_content_file_validates_against_its_schema(path: Path) -> None:
 
 
 def test_every_content_file_is_covered() -> None:
-    assert {p.name for p in CONTENT_FILES} == {
-        "declaration.yaml", "self-evaluation.yaml", "department.yaml", "settings.yaml"}
+    assert {p.name for p in CONTENT_FILES} == {*kinds.document_files(), "department.yaml", "settings.yaml"}
 
 
 def test_schema_refuses_a_mistyped_key() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from samples import DEPARTMENT, SELF_EVALUATION, department, edit, parse, write_tree
 
-from reportgen import scoring
+from reportgen import kinds, scoring
 from reportgen.checks import CheckContext, run_checks
 from reportgen.documents import Loader
 from reportgen.findings import Finding
@@ -182,7 +182,9 @@ def check(text: str, settings: Settings | None = None) -> list[Finding]:
     source, model = parse(text, "self-evaluation.yaml")
     assert model is not None, [f.format() for f in source.findings]
     ctx = CheckContext(source, model, department(), None, load_preset(), settings=settings or Settings())
-    return run_checks(ctx)
+    kind = kinds.of_file("self-evaluation.yaml")
+    kind.resolved("prepare")(ctx)  # as the loader does: references filled in first
+    return run_checks(ctx, kind.resolved("checks"))
 
 
 # (edits, [(code, line, message fragment)]); lines of the edited sample.

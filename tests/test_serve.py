@@ -55,7 +55,8 @@ TYPO_LINE = "  年度总体工做:"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of one seed department and of the templates, as the working folder."""
-    shutil.copytree(ROOT / "content" / SEED, tmp_path / "content" / SEED)
+    shutil.copytree(ROOT / "content" / SEED, tmp_path / "content" / SEED,
+                    ignore=shutil.ignore_patterns("projects"))  # its department documents (projects: test_projects.py)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 from samples import DECLARATION, DEPARTMENT, DEPARTMENT_NAME, SELF_EVALUATION
 
-from reportgen import cli
+from reportgen import cli, kinds
 from reportgen.documents import Document, Loader
 from reportgen.render import formats, xlsx
 
@@ -106,7 +106,8 @@ def test_render_command_writes_xlsx(tmp_path: Path) -> None:
 
 def test_formats_are_registered() -> None:
     assert cli.OUTPUT_FORMATS == formats.FORMATS
-    assert formats.SUFFIX["xlsx"] == ".xlsx" and formats.TEMPLATE_FILES["xlsx"] == ()
+    assert formats.SUFFIX["xlsx"] == ".xlsx"
+    assert all(kind.template_files("xlsx", ROOT / "templates") == [] for kind in kinds.kinds())  # laid out in code
 
 
 @pytest.mark.parametrize(("budget", "money_format", "rate_text", "rate_format"), [

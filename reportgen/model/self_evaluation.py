@@ -19,6 +19,7 @@ from .common import (
     Year,
 )
 
+_FROM_PROJECT = "本年度有同名项目的项目支出绩效自评表时可不填，取自该表"
 _FROM_DECLARATION = "同年度申报表中有同名任务时可不填，取自申报表"
 
 
@@ -179,8 +180,8 @@ class ProjectSpending(Model):
     """(三) 各重点任务项目支出: 预算数, 执行数 and what was done."""
 
     name: Text = Field(alias="名称")
-    budget: Money = Field(alias="全年预算数")
-    executed: Money = Field(alias="实际执行数")
+    budget: Money | None = Field(None, alias="全年预算数", description=_FROM_PROJECT)
+    executed: Money | None = Field(None, alias="实际执行数", description=_FROM_PROJECT)
     stated_rate: Percent | None = Field(None, alias="预算执行率")
     outcome: Prose = Field(alias="完成情况")
 

@@ -241,9 +241,11 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
 
 
 def self_evaluation_context(doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                            settings: Settings | None = None) -> dict[str, Any]:
-    """`doc` with its references filled in (checks.fill_references), as every text below."""
-    builder = _ReportBuilder(doc, department, taxonomy, settings or Settings())
+                            settings: Settings | None = None, card: scoring.Scorecard | None = None
+                            ) -> dict[str, Any]:
+    """`doc` with its references filled in (checks.fill_references), as every text below; `card`:
+    its scorecard when already computed (documents.Document.scorecard)."""
+    builder = _ReportBuilder(doc, department, taxonomy, settings or Settings(), card)
     builder.build()
     title = f"{doc.department}{doc.year}年部门整体支出绩效自评报告"
     return {
@@ -263,13 +265,13 @@ class _ReportBuilder:
     """Writes the report's sections in the seed's order."""
 
     def __init__(self, doc: SelfEvaluation, department: Department | None, taxonomy: Taxonomy,
-                 settings: Settings) -> None:
+                 settings: Settings, card: scoring.Scorecard | None = None) -> None:
         self.doc = doc
         self.department = department
         self.taxonomy = taxonomy
         self.settings = settings.scoring
         self.figures = derive.self_evaluation_figures(doc)
-        self.card = scoring.score(doc, self.settings)
+        self.card = card or scoring.score(doc, self.settings)
         self.outline = Outline()
         self.name = department.display_name if department else doc.department
 

@@ -39,17 +39,24 @@ CELL_PADDING_MM = 2 * 1.9  # left and right cell margins of the Table Grid style
 KEEP_WHOLE = 0.5
 
 
-def render_docx(context: dict[str, Any], *, templates: Path = TEMPLATES) -> bytes:
+def render_declaration_docx(context: dict[str, Any], templates: Path = TEMPLATES) -> bytes:
+    """The declaration: one form table, as on the printed form."""
     template = DocxTemplate(templates / "word" / f"{context['kind']}.docx")
-    data = dict(context)
-    if context["kind"] == "declaration":
-        data["form"] = _declaration_form(template, context)
-    else:
-        data["blocks"] = [_block(template, b) for b in context["blocks"]]
-        data["annex"] = {**context["annex"], "subdoc": _annex(template, context["annex"])}
+    return render_docx(template, {**context, "form": _declaration_form(template, context)})
+
+
+def render_report_docx(context: dict[str, Any], templates: Path = TEMPLATES) -> bytes:
+    """The self-evaluation report: its blocks, then the 自评表 annex."""
+    template = DocxTemplate(templates / "word" / f"{context['kind']}.docx")
+    return render_docx(template, {**context, "blocks": [_block(template, b) for b in context["blocks"]],
+                                  "annex": {**context["annex"], "subdoc": _annex(template, context["annex"])}})
+
+
+def render_docx(template: DocxTemplate, data: dict[str, Any]) -> bytes:
+    """A Word template filled with `data` (its tables already built), as reproducible bytes."""
     template.render(data, autoescape=True)
-    template.docx.core_properties.title = context["pdf_title"]
-    template.docx.core_properties.author = context["department"]
+    template.docx.core_properties.title = data["pdf_title"]
+    template.docx.core_properties.author = data["department"]
     buffer = io.BytesIO()
     template.save(buffer)
     return reproducible_zip(buffer.getvalue())

@@ -13,18 +13,23 @@ from .templates import TEMPLATES, environment
 
 
 def document_context(document: Document) -> dict[str, Any]:
-    """The data every format renders from."""
-    model = document.model
-    if model is None:
+    """The data every format renders from, by the function its kind's row names."""
+    if document.model is None:
         raise ValueError("document has errors and cannot be rendered")
+    return document.kind_row.resolved("context")(document)
+
+
+def declaration_document_context(document: Document) -> dict[str, Any]:
     department = document.department.model if document.department else None
-    if document.kind == "declaration":
-        context = declaration_context(model, department, document.taxonomy)  # type: ignore[arg-type]
-        context["sources"] = {key: _where(document, "document", path)
-                              for key, path in DECLARATION_SECTIONS.items()}
-        return context
-    context = self_evaluation_context(model, department, document.taxonomy,  # type: ignore[arg-type]
-                                      document.scoring_settings)
+    context = declaration_context(document.model, department, document.taxonomy)  # type: ignore[arg-type]
+    context["sources"] = {key: _where(document, "document", path) for key, path in DECLARATION_SECTIONS.items()}
+    return context
+
+
+def self_evaluation_document_context(document: Document) -> dict[str, Any]:
+    department = document.department.model if document.department else None
+    context = self_evaluation_context(document.model, department, document.taxonomy,  # type: ignore[arg-type]
+                                      document.scoring_settings, card=document.scorecard)
     for block in context["blocks"]:
         block.source = _where(document, *block.origin) if block.origin else ""
     return context

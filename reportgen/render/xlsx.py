@@ -36,13 +36,22 @@ LINE_HEIGHT = 14.5  # points per line of 11 pt text
 FIXED_TIME = datetime.datetime(2000, 1, 1)
 
 
-def render_xlsx(context: dict[str, Any]) -> bytes:
+def render_declaration_xlsx(context: dict[str, Any], templates: object = None) -> bytes:
+    """The declaration's indicator table."""
     workbook = Workbook()
-    sheet = workbook.active
-    if context["kind"] == "declaration":
-        _declaration_sheet(sheet, context)
-    else:
-        _annex_sheet(sheet, context["annex"])
+    _declaration_sheet(workbook.active, context)
+    return render_xlsx(workbook, context)
+
+
+def render_annex_xlsx(context: dict[str, Any], templates: object = None) -> bytes:
+    """The self-evaluation's 自评表."""
+    workbook = Workbook()
+    _annex_sheet(workbook.active, context["annex"])
+    return render_xlsx(workbook, context)
+
+
+def render_xlsx(workbook: Workbook, context: dict[str, Any]) -> bytes:
+    """The workbook with the document's title and author, as reproducible bytes."""
     workbook.properties.title = context["pdf_title"]
     workbook.properties.creator = context["department"]
     # Fixed dates, so equal inputs give byte-identical workbooks: Workbook.save() stamps "now",
