@@ -7,7 +7,11 @@ For each document kind and format, in a warmed process of its own, the time of e
 - html: the HTML template;
 - glyphs: the check that every character has a font;
 - layout: WeasyPrint's layout of the pages;
-- write: the PDF written (drawing, font subsetting, compression);
+- justify: the inter-character justification of full lines (render/justify.py);
+- draw: the pages drawn into PDF operators;
+- subset: the fonts subset to the glyphs drawn (HarfBuzz);
+- deflate: the streams compressed (zlib);
+- pdf rest: the rest of writing (PDF objects, metadata, serialization);
 - docx, xlsx: the Word and Excel writers, from the same context.
 
 Each seed document is also rendered at 2× and 3× its size (its lists of indicators, tasks and
@@ -20,13 +24,15 @@ fixed per-document cost apart from the cost of each page.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 
@@ -39,7 +45,10 @@ from reportgen.render.pdf import collector_paused, lay_out, render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-STAGES = ("load+check", "context", "html", "glyphs", "layout", "write", "docx", "xlsx")
+STAGES = ("load+check", "context", "html", "glyphs", "layout", "justify", "draw", "subset", "deflate",
+          "pdf rest", "docx", "xlsx")
+PDF_STAGES = ("glyphs", "layout", "justify", "draw", "subset", "deflate", "pdf rest")
+WRITE_PARTS = ("draw", "subset", "deflate")
 SCALES = (1, 2, 3)
 
 
@@ -94,9 +103,60 @@ def scaled_tree(folder: Path, factor: int) -> list[Path]:
     return documents
 
 
+class Clock:
+    """Seconds spent in the functions `inside` wraps, by name, since the last `reset`."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def reset(self) -> None:
+        self.seconds = {}
+
+    def wrap(self, name: str, function: Callable[..., object]) -> Callable[..., object]:
+        def timed(*args: object, **kwargs: object) -> object:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+        return timed
+
+
+@contextlib.contextmanager
+def inside(clock: Clock) -> Iterator[None]:
+    """The justification pass, page drawing, font subsetting and compression timed by `clock`."""
+    import pydyf
+    from weasyprint.document import Page
+    from weasyprint.pdf import fonts
+
+    from reportgen.render import pdf
+
+    pdf.tune_pdf_writer()  # the writer as render_pdf uses it, before its parts are wrapped
+    deflate = pydyf.zlib
+
+    class Deflate:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            self.compressor = deflate.compressobj(*args, **kwargs)
+            self.compress = clock.wrap("deflate", self.compressor.compress)
+            self.flush = clock.wrap("deflate", self.compressor.flush)
+
+    saved = (pdf.justify_lines, Page.paint, fonts.Font.clean)
+    pdf.justify_lines = clock.wrap("justify", pdf.justify_lines)
+    Page.paint = clock.wrap("draw", Page.paint)
+    fonts.Font.clean = clock.wrap("subset", fonts.Font.clean)
+    pydyf.zlib = SimpleNamespace(compress=clock.wrap("deflate", deflate.compress), compressobj=Deflate)
+    try:
+        yield
+    finally:
+        pdf.justify_lines, Page.paint, fonts.Font.clean = saved
+        pydyf.zlib = deflate
+
+
 def measure(path: Path, rounds: int) -> tuple[int, dict[str, float]]:
     """Pages and the median seconds of each stage for one document."""
     times: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    clock = Clock()
 
     def run(stage: str, action: Callable[..., object], *args: object) -> object:
         started = time.perf_counter()
@@ -114,9 +174,14 @@ def measure(path: Path, rounds: int) -> tuple[int, dict[str, float]]:
         context = run("context", document_context, document)
         page = run("html", render_html, context)
         run("glyphs", check_glyphs, page, document)
-        with collector_paused():
+        with collector_paused(), inside(clock):
+            clock.reset()
             laid_out = run("layout", lay_out, page)
-            run("write", laid_out.write_pdf)
+            times["layout"][-1] -= clock.seconds.get("justify", 0.0)
+            run("pdf rest", laid_out.write_pdf)
+            times["pdf rest"][-1] -= sum(clock.seconds.get(part, 0.0) for part in WRITE_PARTS)
+            for part in ("justify", *WRITE_PARTS):
+                times[part].append(clock.seconds.get(part, 0.0))
         pages = len(laid_out.pages)
         writers = document.kind_row.writers
         run("docx", kinds.resolve(writers["docx"]), context, ROOT / "templates")
@@ -150,23 +215,31 @@ def main() -> None:
         print(header)
         pdf_points: dict[str, list[tuple[int, float]]] = {}
         docx_points: dict[str, list[tuple[int, float]]] = {}
+        part_points: dict[tuple[str, str], list[tuple[int, float]]] = {}
         for factor, documents in trees.items():
             for path in documents:
                 pages, stage = measure(path, args.rounds)
                 kind = path.name.removesuffix(".yaml")
-                pdf = stage["glyphs"] + stage["layout"] + stage["write"]
+                pdf = sum(stage[s] for s in PDF_STAGES)
+                for s in PDF_STAGES:
+                    part_points.setdefault((kind, s), []).append((pages, stage[s]))
                 pdf_points.setdefault(kind, []).append((pages, pdf))
                 docx_points.setdefault(kind, []).append((pages, stage["docx"]))
                 name = f"{path.parent.parent.name[:12]}/{path.parent.name}/{kind[:16]} ×{factor}"
                 print(f"{name:<30}{pages:>4}" + "".join(f"{stage[s] * 1000:>11.1f}" for s in STAGES)
                       + f"{pdf / pages * 1000:>9.1f}")
 
-        print("\n按 PDF 页数拟合：用时 = 固定 + 每页 × 页数（PDF = 缺字检查 + 排版 + 写出）")
+        print("\n按 PDF 页数拟合：用时 = 固定 + 每页 × 页数（PDF = 缺字检查 + 排版 + 两端对齐 + 绘制 + 字体子集"
+              " + 压缩 + 其余写出）")
         for kind in pdf_points:
             fixed, per_page = fit(pdf_points[kind])
             word_fixed, word_per_page = fit(docx_points[kind])
             print(f"  {kind:<24} PDF 固定 {fixed * 1000:7.1f} 毫秒，每页 {per_page * 1000:6.1f} 毫秒；"
                   f"Word 固定 {word_fixed * 1000:6.1f} 毫秒，每页 {word_per_page * 1000:5.1f} 毫秒")
+            parts = (fit(part_points[kind, s]) for s in PDF_STAGES)
+            print(f"  {'':<16} 其中（固定/每页，毫秒）" + "，".join(
+                f"{s} {part_fixed * 1000:.0f}/{part_per_page * 1000:.1f}"
+                for s, (part_fixed, part_per_page) in zip(PDF_STAGES, parts, strict=True)))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlparse
 from ..source import Source
 from .fonts import ensure_cjk_fonts, ensure_glyphs
 from .justify import justify_lines
+from .pdf_write import install as tune_pdf_writer
 from .templates import TEMPLATES
 
 if TYPE_CHECKING:  # weasyprint loads when a PDF is made, not for validation
@@ -76,6 +77,7 @@ def lay_out(html: str, *, templates: Path = TEMPLATES, fonts: Path | None = None
     """The pages of `html`, before they are written: the first half of render_pdf."""
     from weasyprint import HTML
 
+    tune_pdf_writer()
     fetcher = _fetcher_class()(templates, fonts)
     document = HTML(string=html, base_url=str(templates) + "/", url_fetcher=fetcher)
     pages = document.render(font_config=_font_config(html))
