@@ -14,7 +14,7 @@ from .format import money, pct, wide
 from .format import plain_number as _plain
 from .model import Declaration, Department, SelfEvaluation, Settings
 from .model.common import Waiver
-from .prose import ProseRenderer, namespace
+from .prose import ProseRenderer, document_data
 from .source import Source, iter_strings
 from .taxonomy import Taxonomy
 
@@ -35,6 +35,7 @@ class CheckContext:
     scorecard: Any = None  # its scoring.Scorecard, for a kind that is scored
     parts: list[Any] = field(default_factory=list)  # documents.Sibling of each project of its year
     references: list[tuple[Path, str, str]] = field(default_factory=list)  # from filling the text
+    namespace: Callable[[Any], dict[str, Any]] = document_data  # what the text may reference (the kind's)
     department_file: str | None = None  # department.yaml as displayed, when it exists
 
     def error(self, code: str, message: str, path: Path, *, key: bool = False,
@@ -383,7 +384,7 @@ def _there(ctx: CheckContext, path: Path) -> str:
 def fill_references(ctx: CheckContext) -> None:
     """Every text field's `{{ … }}` filled in, inside the sandbox, before anything reads the text:
     the checks and scores judge, and every output prints, the same words."""
-    renderer = ProseRenderer(namespace(ctx.document))
+    renderer = ProseRenderer(ctx.namespace(ctx.document))
     ctx.document = renderer.fill(ctx.document)
     ctx.references = renderer.problems
 

@@ -237,6 +237,7 @@ class Loader:
             _link(kind, ctx, document, sibling)
             if kind.parts_link and document.parts:
                 kind.resolved("parts_link")(ctx, document)
+            ctx.namespace = kind.resolved("namespace")
             if kind.prepare:  # e.g. every text's references filled in, before anything reads it
                 kind.resolved("prepare")(ctx)
                 document.model = ctx.document

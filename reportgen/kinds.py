@@ -57,6 +57,7 @@ class Kind:
     parts: str | None = None  # the file of the kind whose documents of the year add up to this one
     parts_link: str | None = None  # (CheckContext, Document) → None: what it takes from those parts
     prepare: str | None = None  # (CheckContext) → None: run on the linked document before it is checked
+    namespace: str = "reportgen.prose:document_data"  # (model) → what its text may reference ({{ … }})
 
     @property
     def schema(self) -> str:
@@ -94,6 +95,7 @@ KINDS: tuple[Kind, ...] = (
         templates=_DEPARTMENT_TEMPLATES, related=("department", "settings", "sibling", "parts"),
         sibling="self-evaluation.yaml", link="reportgen.chain:link_from_declaration",
         parts="project-declaration.yaml", prepare="reportgen.checks:fill_references",
+        namespace="reportgen.prose:declaration_namespace",
         figures="reportgen.derive:declaration_figures", scaffold="reportgen.scaffold:scaffold_declaration",
         skeleton="reportgen.scaffold:declaration_skeleton",
         summary="reportgen.summary:declaration_row",
@@ -108,7 +110,7 @@ KINDS: tuple[Kind, ...] = (
         # its targets come from the declaration, its 重点任务项目支出 from the project self-evaluations
         renders_from=("department", "settings", "sibling", "parts"),
         parts="project-self-evaluation.yaml", parts_link="reportgen.projects:fill_project_spending",
-        prepare="reportgen.checks:fill_references",
+        prepare="reportgen.checks:fill_references", namespace="reportgen.prose:self_evaluation_namespace",
         sibling="declaration.yaml", link="reportgen.chain:link_from_evaluation",
         figures="reportgen.derive:self_evaluation_figures", score="reportgen.scoring:score",
         scaffold="reportgen.scaffold:scaffold_self_evaluation", summary="reportgen.summary:evaluation_row",

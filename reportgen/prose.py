@@ -196,20 +196,27 @@ def _undefined_name(exc: UndefinedError) -> str:
     return match.group(1) or match.group(2)
 
 
-def namespace(document: Declaration | SelfEvaluation) -> dict[str, Any]:
-    """What prose may reference: the document's own data (Chinese keys) and computed figures."""
-    data = document.model_dump(by_alias=True, exclude={"waivers"})
-    if isinstance(document, Declaration):
-        figures = derive.declaration_figures(document)
-        budget = data["预算整体情况"]
-        budget["部门预算支出"]["合计"] = figures.expenditure_total
-        budget["收入来源"]["合计"] = figures.income_total
-        if budget.get("按预算级次划分"):
-            budget["按预算级次划分"]["合计"] = figures.levels_total
-        data["预算"] = budget
-        return data
-    if not isinstance(document, SelfEvaluation):  # a project form: its own data, under its labels
-        return data
+def document_data(document: BaseModel) -> dict[str, Any]:
+    """What prose may reference in a form: its own data, under the form's labels."""
+    return document.model_dump(by_alias=True, exclude={"waivers"})
+
+
+def declaration_namespace(document: Declaration) -> dict[str, Any]:
+    """A declaration's data, with the totals of its budget breakdowns."""
+    data = document_data(document)
+    figures = derive.declaration_figures(document)
+    budget = data["预算整体情况"]
+    budget["部门预算支出"]["合计"] = figures.expenditure_total
+    budget["收入来源"]["合计"] = figures.income_total
+    if budget.get("按预算级次划分"):
+        budget["按预算级次划分"]["合计"] = figures.levels_total
+    data["预算"] = budget
+    return data
+
+
+def self_evaluation_namespace(document: SelfEvaluation) -> dict[str, Any]:
+    """A self-evaluation's data, with its income and spending totals, change and execution rate."""
+    data = document_data(document)
     figures = derive.self_evaluation_figures(document)
     finances = data["基本情况"]["收支情况"]
     data["收入"] = {**finances["收入"], "合计": figures.income_total}

@@ -136,7 +136,7 @@ def test_template_injection_is_refused_and_printed_literally(text, expected, no_
     assert codes(document) == expected, [f.format() for f in document.findings]
     for finding in document.findings:
         assert (finding.position.line, finding.path) == (ACHIEVEMENTS_LINE, ("综合评价分析", "主要成效"))
-    renderer = prose.ProseRenderer(prose.namespace(document.model))
+    renderer = prose.ProseRenderer(prose.self_evaluation_namespace(document.model))
     assert renderer.render(text) == text  # literal, never a value
     if document.ok:  # statements only: the document is made, with the text as written
         html = render_document(document, "html").decode()
