@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
 from tools import ROOT, html_text_parts
 
 from reportgen import profiles
@@ -365,6 +369,51 @@ def test_the_chongqing_self_evaluation_form(tmp_path: Path) -> None:
     assert document.scorecard.execution.points == 10
     edit(path, "  共性管理指标:\n", "  满意度指标:\n    服务对象满意度指标: []\n  共性管理指标:\n")
     assert any(f.code == "E301" and "满意度指标" in f.message for f in Loader().load_document(path).findings)
+
+
+def landscape_pages(pdf: bytes) -> list[bool]:
+    """For each page of `pdf`: whether its page box is wider than tall."""
+    return [page.mediabox.width > page.mediabox.height for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def annex_start(pdf: bytes) -> int:
+    """The index of the page headed 附件."""
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    return next(i for i, text in enumerate(pages) if text.lstrip().startswith("附件"))
+
+
+@pytest.mark.slow
+def test_a_wide_annex_is_printed_on_landscape_pages(tmp_path: Path) -> None:
+    """The Chongqing 自评表 has 11 indicator columns: its pages are landscape, the report's portrait;
+    in Word the annex is a landscape section of its own with the body's margins."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "chongqing", content)
+    document = Loader().load_document(content / "panyu-media-center/2022/self-evaluation.yaml")
+    pdf = render_document(document, "pdf")
+    landscape, start = landscape_pages(pdf), annex_start(pdf)
+    assert 0 < start < len(landscape) - 1  # the annex runs on over two pages here
+    assert not any(landscape[:start]) and all(landscape[start:]), landscape
+    word = Document(io.BytesIO(render_document(document, "docx")))
+    body, annex = word.sections
+    assert body.orientation == WD_ORIENT.PORTRAIT and body.page_width < body.page_height
+    assert annex.orientation == WD_ORIENT.LANDSCAPE and annex.page_width > annex.page_height
+    assert (annex.page_width, annex.page_height) == (body.page_height, body.page_width)
+    margins = ("top_margin", "right_margin", "bottom_margin", "left_margin")
+    assert [getattr(annex, m) for m in margins] == [getattr(body, m) for m in margins]
+    first = next(p for p in annex.iter_inner_content() if isinstance(p, Paragraph))
+    assert first.text == "附件"
+    assert max(sum(c.width for c in t.columns) for t in annex.iter_inner_content()
+               if not isinstance(t, Paragraph)) > body.page_width  # the tables use the wider type area
+
+
+@pytest.mark.slow
+def test_the_default_annex_stays_portrait() -> None:
+    """The 财预〔2020〕10号 自评表 (8 indicator columns) fits a portrait page."""
+    document = Loader().load_document(SELF)
+    pdf = render_document(document, "pdf")
+    assert annex_start(pdf) > 0 and not any(landscape_pages(pdf))
+    [section] = Document(io.BytesIO(render_document(document, "docx"))).sections
+    assert section.orientation == WD_ORIENT.PORTRAIT and section.page_width < section.page_height
 
 
 def test_a_fence_typed_by_hand_is_a_template_error(templates: Path) -> None:

@@ -23,17 +23,22 @@ from .indicators import indicator_table
 TITLE = "部门整体支出绩效自评表"
 MONEY_COLUMNS = ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
 HUNDRED = Decimal(100)
+# Indicator columns a portrait type area holds (the 财预〔2020〕10号 form has 8); a wider annex is
+# printed on landscape pages, as the declaration form is.
+PORTRAIT_COLUMNS = 8
 
 
 def annex(doc: SelfEvaluation, card: Scorecard, settings: Scoring, taxonomy: Taxonomy,
           profile: Profile) -> dict[str, Any]:
+    indicators = scored_indicator_table(doc, card, settings, taxonomy, profile)
     return {
         "title": TITLE,
         "department": doc.department,
         "year": doc.year,
         "unit": "万元",
         "money_table": money_table(doc, card, settings),
-        "indicator_table": scored_indicator_table(doc, card, settings, taxonomy, profile),
+        "indicator_table": indicators,
+        "orientation": "landscape" if len(indicators.widths) > PORTRAIT_COLUMNS else "portrait",
         "complete": card.complete,
         "total": score_text(card.total, settings.score_decimals) if card.complete else "",
         "grade": grade_text(card),

@@ -4,11 +4,12 @@ The Word templates (templates/word/) hold the page, the styles and the paragraph
 are built here with python-docx, since their shape (merged 一级/二级 cells, optional columns)
 follows the data. Header rows repeat on every page (w:tblHeader); merges are w:vMerge; a row is
 kept on one page (w:cantSplit) unless it is taller than a page. The declaration is one form
-table, as on the printed form.
+table, as on the printed form. An annex wider than a portrait page is its own landscape section.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import math
@@ -18,6 +19,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -37,6 +39,7 @@ CELL_PADDING_MM = 2 * 1.9  # left and right cell margins of the Table Grid style
 # Rows (and merged blocks) up to half a page are kept on one page; a taller one may break, since
 # moving it whole to the next page would leave most of a page empty.
 KEEP_WHOLE = 0.5
+ANNEX_STYLE = "附件标识"  # the annex's first paragraph (templates/word/self-evaluation.docx)
 
 
 def render_declaration_docx(context: dict[str, Any], templates: Path = TEMPLATES) -> bytes:
@@ -48,18 +51,40 @@ def render_declaration_docx(context: dict[str, Any], templates: Path = TEMPLATES
 def render_report_docx(context: dict[str, Any], templates: Path = TEMPLATES) -> bytes:
     """The self-evaluation report: its blocks, then the 自评表 annex."""
     template = DocxTemplate(templates / "word" / f"{context['kind']}.docx")
+    annex = context["annex"]
     return render_docx(template, {**context, "blocks": [_block(template, b) for b in context["blocks"]],
-                                  "annex": {**context["annex"], "subdoc": _annex(template, context["annex"])}})
+                                  "annex": {**annex, "subdoc": _annex(template, annex)}},
+                       landscape_from=ANNEX_STYLE if annex["orientation"] == "landscape" else None)
 
 
-def render_docx(template: DocxTemplate, data: dict[str, Any]) -> bytes:
-    """A Word template filled with `data` (its tables already built), as reproducible bytes."""
+def render_docx(template: DocxTemplate, data: dict[str, Any], *, landscape_from: str | None = None) -> bytes:
+    """A Word template filled with `data` (its tables already built), as reproducible bytes; from
+    the first paragraph of style `landscape_from` on, the pages are landscape."""
     template.render(data, autoescape=True)
+    if landscape_from:
+        landscape_section(template.docx, landscape_from)
     template.docx.core_properties.title = data["pdf_title"]
     template.docx.core_properties.author = data["department"]
     buffer = io.BytesIO()
     template.save(buffer)
     return reproducible_zip(buffer.getvalue())
+
+
+def landscape_section(document, style: str) -> None:
+    """A landscape section from the first paragraph of `style` to the end: the pages before it
+    keep the template's portrait section (margins, footers), closed by a copy of it."""
+    body = document.element.body
+    style_id = document.styles[style].style_id
+    start = next(p for p in body.iter(qn("w:p")) if p.pPr is not None and p.pPr.style == style_id)
+    previous = start.getprevious()
+    if previous is None or previous.tag != qn("w:p"):  # a section ends in a paragraph, not a table
+        previous = OxmlElement("w:p")
+        start.addprevious(previous)
+    previous.get_or_add_pPr()._insert_sectPr(copy.deepcopy(body.sectPr))
+    start.pPr.pageBreakBefore_val = None  # the section break starts the new page
+    section = document.sections[-1]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
 
 
 def reproducible_zip(data: bytes) -> bytes:
@@ -89,8 +114,8 @@ def _annex(template: DocxTemplate, annex: dict[str, Any]):
     # 单位：万元 is in the template, above this line.
     fields = [("部门名称", annex["department"]), *annex["header_values"], ("年度", f"{annex['year']}年")]
     subdoc.add_paragraph("　　".join(f"{name}：{value}" for name, value in fields), style="表格文字")
-    add_table(subdoc, annex["money_table"], "portrait")
-    add_table(subdoc, annex["indicator_table"], "portrait")
+    add_table(subdoc, annex["money_table"], annex["orientation"])
+    add_table(subdoc, annex["indicator_table"], annex["orientation"])
     return subdoc
 
 
