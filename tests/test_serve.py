@@ -310,7 +310,7 @@ def test_department_error_is_shown_on_its_documents(preview: Preview, project: P
 def test_template_error_is_shown_and_recovers(preview: Preview, project: Path):
     template = project / "templates" / "html" / "self-evaluation.html"
     good = template.read_text(encoding="utf-8")
-    anchor = '<section class="annex">'
+    anchor = '<section class="annex '
     line = line_of(good, anchor)
     template.write_text(good.replace(anchor, "{{ no_such_value }}\n" + anchor, 1), encoding="utf-8")
     html = wait_for_page(preview, SELF_EVALUATION, "模板错误").decode()
