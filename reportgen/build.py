@@ -172,7 +172,6 @@ class InputHasher:
     def __init__(self, templates: Path) -> None:
         self.templates = templates
         self._files: dict[Path, str] = {}
-        self._fonts: dict[Path | None, Path | None] = {}
         self.code = checked.code_fingerprint()
 
     def file(self, path: Path) -> str:
@@ -193,30 +192,10 @@ class InputHasher:
             from .render.fonts import cjk_families
 
             digest.update("\n".join(cjk_families()).encode())
-            folder = self.fonts_folder(document)
+            folder = document.fonts_folder
             for font in sorted(folder.iterdir()) if folder and folder.is_dir() else ():
                 digest.update(f"{font.name}\0{self.file(font)}".encode())
         return digest.hexdigest()
-
-
-    def fonts_folder(self, document: CheckedDocument) -> Path | None:
-        """The 字体文件夹 of the document's settings.yaml (read once per build)."""
-        path = document.inputs.get("settings")
-        if path not in self._fonts:
-            self._fonts[path] = fonts_folder(path)
-        return self._fonts[path]
-
-
-def fonts_folder(settings_path: Path | None) -> Path | None:
-    """The 字体文件夹 a settings.yaml names, if any."""
-    if settings_path is None:
-        return None
-    from .documents import Loader
-
-    settings = Loader().load_settings(settings_path)
-    if settings.model and settings.model.fonts_folder:
-        return settings.path.parent / settings.model.fonts_folder
-    return None
 
 
 def font_report(jobs: list[PlannedJob], templates: Path) -> list[str]:
@@ -226,7 +205,7 @@ def font_report(jobs: list[PlannedJob], templates: Path) -> list[str]:
     pdf = next((p for p in jobs if p.fmt == "pdf"), None)
     if pdf is None:
         return []
-    folder = fonts_folder(pdf.document.inputs.get("settings"))
+    folder = pdf.document.fonts_folder
     lines = stand_ins((templates / "style.css").read_text(encoding="utf-8"), folder)
     if folder is not None and not folder.is_dir():
         lines.insert(0, f"字体文件夹 {folder} 不存在，使用替代字体")
@@ -568,15 +547,10 @@ def interrupts_deferred() -> Iterator[None]:
 def stop_now(pool: cf.Executor) -> None:
     """After Ctrl+C: the running jobs are dropped, not awaited. Nothing is lost, since only this
     process writes outputs; more Ctrl+C while the workers stop is ignored, so none is left behind."""
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
-    try:
+    with interrupts_deferred():
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()  # ProcessPoolExecutor has no public way to stop a running job
         pool.shutdown(wait=True, cancel_futures=True)
-    finally:
-        if main_thread:
-            signal.signal(signal.SIGINT, previous)
 
 
 def _retry_alone(jobs: list[DocumentJob], workers: int, finish: Finish) -> None:

@@ -31,7 +31,7 @@ from .profiles import PROFILES_FOLDER
 from .render.templates import TEMPLATES
 from .source import MAX_BYTES, content_digest
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 @dataclass
@@ -51,6 +51,7 @@ class CheckedDocument:
     digests: dict[str, str] = field(default_factory=dict)
     subject: str | None = None  # what names it within its department and year (a project's name)
     summary: dict[str, str] = field(default_factory=dict)  # its figures for the 汇总 (summary.py)
+    fonts_folder: Path | None = None  # the office's fonts its settings.yaml names, for its PDF
 
     @property
     def kind_row(self) -> kinds.Kind:
@@ -134,7 +135,8 @@ class _Run:
             checked = CheckedDocument(path, kind.name, bool(entry["ok"]), entry["department"], entry["year"],
                                       [_finding(f) for f in entry["findings"]], inputs,
                                       Position(*entry["name_at"]) if entry["name_at"] else None,
-                                      dict(entry["digests"]), entry["subject"], dict(entry["summary"]))
+                                      dict(entry["digests"]), entry["subject"], dict(entry["summary"]),
+                                      Path(entry["fonts_folder"]) if entry["fonts_folder"] else None)
             self._remember(key, entry)
             return checked
         document = self.loader.load_document(path)
@@ -145,11 +147,12 @@ class _Run:
         summary = kind.resolved("summary")(document) if model is not None and kind.summary else {}
         checked = CheckedDocument(path, kind.name, document.ok, model.department if model else None,
                                   model.year if model else None, document.findings, inputs, name_at, digests,
-                                  subject, summary)
+                                  subject, summary, document.fonts_folder)
         self._remember(key, {"ok": checked.ok, "department": checked.department, "year": checked.year,
                              "findings": [_finding_data(f) for f in checked.findings],
                              "name_at": [name_at.line, name_at.col] if name_at else None, "digests": digests,
-                             "subject": subject, "summary": summary})
+                             "subject": subject, "summary": summary,
+                             "fonts_folder": str(checked.fonts_folder) if checked.fonts_folder else None})
         return checked
 
     def _content(self, path: Path) -> str:

@@ -8,8 +8,6 @@ cannot reach (mistakes in declaring options, deprecations) stay as click wrote t
 
 from __future__ import annotations
 
-import unicodedata
-
 import click.core
 import click.decorators
 import click.exceptions
@@ -17,6 +15,8 @@ import click.formatting
 import click.parser
 import click.termui
 import click.types
+
+from .format import display_width as text_width
 
 CATALOG = {
     # usage and help
@@ -91,8 +91,7 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 def display_width(text: str) -> int:
     """Columns a text takes in a terminal: a Chinese character takes two."""
-    plain = click.unstyle(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in plain)
+    return text_width(click.unstyle(text))
 
 
 def install() -> None:

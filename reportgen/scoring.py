@@ -298,10 +298,7 @@ def score_project(doc: ProjectSelfEvaluation, settings: Scoring) -> Scorecard:
     execution = ExecutionResult(line.initial, line.adjusted, line.executed, rate, points,
                                 execution_score(points, rate))
     card = Scorecard(execution, [], settings.points_total(), settings.grades)
-    if rate is not None and rate < settings.execution_reason_below and not doc.funds.reason:
-        card.problems.append(Problem(
-            "E601", f"执行率 {pct(rate)} 低于 {pct(settings.execution_reason_below)}，请在“执行率偏差原因”中说明原因",
-            PROJECT_FUNDS, key=True))
+    card.problems.extend(_reason_missing(rate, doc.funds.reason, settings, "执行率", PROJECT_FUNDS))
     _score_indicators(doc, card, settings)
     return card
 
@@ -335,16 +332,19 @@ def _execution(doc: SelfEvaluation, settings: Scoring) -> ExecutionResult:
 
 
 def _execution_problems(doc: SelfEvaluation, result: ExecutionResult, settings: Scoring) -> list[Problem]:
-    budget = doc.background.finances.budget
-    if result.rate is None or result.rate >= settings.execution_reason_below or budget.reason:
+    return _reason_missing(result.rate, doc.background.finances.budget.reason, settings, "预算执行率", BUDGET)
+
+
+def _reason_missing(rate: Decimal | None, reason: str | None, settings: Scoring, label: str,
+                    path: tuple) -> list[Problem]:
+    """E601: an execution rate below the threshold needs its 执行率偏差原因."""
+    if rate is None or rate >= settings.execution_reason_below or reason:
         return []
     threshold = pct(settings.execution_reason_below)
-    rate = pct(result.rate)
-    if rate == threshold:  # 89.99996% would print as 90.00%: say 89.99%
-        rate = f"{result.rate.quantize(Decimal('0.01'), rounding=ROUND_DOWN)}%"
-    return [Problem(
-        "E601", f"预算执行率 {rate} 低于 {threshold}，请在“执行率偏差原因”中说明原因", BUDGET, key=True,
-    )]
+    shown = pct(rate)
+    if shown == threshold:  # 89.99996% would print as 90%: say 89.99%
+        shown = f"{rate.quantize(Decimal('0.01'), rounding=ROUND_DOWN)}%"
+    return [Problem("E601", f"{label} {shown} 低于 {threshold}，请在“执行率偏差原因”中说明原因", path, key=True)]
 
 
 def allocate(first: str, items: list[EvaluatedIndicator], settings: Scoring

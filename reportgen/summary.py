@@ -7,8 +7,6 @@ in the findings cache with its findings, so that a build of unchanged documents 
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -115,10 +113,8 @@ def workbook_bytes(summary: list[Row]) -> bytes:
     """Two sheets: the departments' documents, and the projects'. Numbers as numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-    from openpyxl.writer.excel import ExcelWriter
 
-    from .render.docx import reproducible_zip
-    from .render.xlsx import FIXED_TIME
+    from .render.xlsx import workbook_bytes as reproducible_bytes
 
     book = Workbook()
     sheets = [(book.active, "部门文书", [r for r in summary if not r.project]),
@@ -136,11 +132,7 @@ def workbook_bytes(summary: list[Row]) -> bytes:
             sheet.column_dimensions[column].width = width
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
-    book.properties.title = "预算绩效文书汇总"
-    book.properties.created = book.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    return reproducible_zip(buffer.getvalue())
+    return reproducible_bytes(book, "预算绩效文书汇总")
 
 
 def _values(row: Row) -> list[Any]:

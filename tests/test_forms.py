@@ -18,7 +18,7 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 from tools import ROOT, html_text_parts
 
-from reportgen import profiles
+from reportgen import kinds, profiles
 from reportgen.documents import Loader
 from reportgen.profiles import ProfileError, load_profile
 from reportgen.render.formats import RenderError, render_document
@@ -432,3 +432,12 @@ def test_a_table_left_out_of_the_report_template_is_an_error(templates: Path) ->
     edit(templates / "self-evaluation.md", '{{ table("任务完成情况") }}\n', "")
     with pytest.raises(RenderError, match="缺少表格：任务完成情况"):
         render_document(Loader().load_document(SELF), "docx", templates=templates)
+
+
+@pytest.mark.parametrize("path", [p for p in sorted(FIXTURES.rglob("*.yaml")) if p.name in kinds.document_files()],
+                         ids=lambda p: "/".join(p.parts[-4:]))
+def test_every_profile_sample_previews(path: Path) -> None:
+    """The preview (a draft, which marks where each part comes from) of every sample document."""
+    document = Loader().load_document(path)
+    html = render_document(document, "html", draft=True).decode()
+    assert "草稿" in html and "{{" not in html

@@ -154,7 +154,7 @@ def test_projects_beyond_the_departments_spending_are_named(tmp_path: Path) -> N
     write_tree(root, {"media/2024/projects/extra/project-declaration.yaml": big})
     found = findings(root)
     [surplus] = [f for f in found if f[1] == "E710"]
-    assert surplus[0] == "declaration.yaml" and "新增大项目 7,000.00" in surplus[3]
+    assert surplus[:3] == ("declaration.yaml", "E710", 6) and "新增大项目 7,000.00" in surplus[3]  # 项目支出
     assert any(f[1] == "W711" and "“新增大项目”不在年度重点工作任务中" in f[3] for f in found)
 
 
@@ -169,7 +169,8 @@ def test_the_report_takes_project_spending_from_the_project_self_evaluations(tmp
     # a figure stated in both places must agree; one stated nowhere is an error
     conflict = edit(SELF_EVALUATION, "      实际执行数: 960.00\n", "      实际执行数: 961.00\n")
     write_tree(root, {"media/2024/self-evaluation.yaml": conflict})
-    assert ("self-evaluation.yaml", "E711") in [f[:2] for f in findings(root)]
+    line = conflict.splitlines().index("      实际执行数: 961.00") + 1
+    assert ("self-evaluation.yaml", "E711", line) in [f[:3] for f in findings(root)]
     (root / FOLDER / "project-self-evaluation.yaml").unlink()
     write_tree(root, {"media/2024/self-evaluation.yaml": report})
     assert [f[1] for f in findings(root)].count("E712") == 2
@@ -285,3 +286,24 @@ def test_project_references_are_filled_in_every_format_and_located_when_unknown(
     write_tree(root, {f"{FOLDER}/project-declaration.yaml": unknown})
     located = [f for f in findings(root) if f[0] == "project-declaration.yaml" and f[1].startswith("E5")]
     assert located and located[0][2] == 18, located  # the line of 年度目标
+
+
+def test_a_project_rate_just_under_the_threshold_is_not_printed_as_the_threshold(tmp_path: Path) -> None:
+    """8999.99 ÷ 10000 = 89.9999%: rounded it would read "90% 低于 90%"."""
+    evaluation = PROJECT_EVALUATION.replace("    全年预算数: 968.19\n", "    全年预算数: 10000.00\n") \
+        .replace("    全年执行数: 960.00\n", "    全年执行数: 8999.99\n")
+    root = tree(tmp_path)
+    write_tree(root, {f"{FOLDER}/project-self-evaluation.yaml": evaluation})
+    [(name, code, line, message)] = [f for f in findings(root) if f[1] == "E601"]
+    assert (name, line) == ("project-self-evaluation.yaml", 5)
+    assert "执行率 89.99% 低于 90%" in message
+
+
+def test_a_years_funds_above_the_medium_term_are_located(tmp_path: Path) -> None:
+    declaration = PROJECT_DECLARATION.replace("    资金总额: 968.19\n    财政拨款: 968.19",
+                                              "    资金总额: 3000.00\n    财政拨款: 3000.00")
+    root = tree(tmp_path)
+    write_tree(root, {f"{FOLDER}/project-declaration.yaml": declaration})
+    [(name, _, line, message)] = [f for f in findings(root) if f[1] == "E703"]
+    assert (name, line) == ("project-declaration.yaml", 13)  # 年度资金总额.资金总额
+    assert "年度资金总额 3,000.00 大于中期资金总额 2,900.00" in message

@@ -43,11 +43,6 @@ class ProjectIndicator(Model):
     medium_term_target: Text | None = Field(None, alias="中期指标值")
     target: Text = Field(alias="年度指标值")
 
-    @property
-    def period_target(self) -> None:
-        """The department form's 实施周期指标值: this form has 中期指标值 instead."""
-        return None
-
 
 ProjectIndicators = dict[str, dict[str, Annotated[list[ProjectIndicator], BeforeValidator(_none_as_empty)]]]
 
@@ -108,10 +103,6 @@ class ProjectEvaluatedIndicator(Model):
     @property
     def value_type(self) -> None:
         """Judged from the target, as an indicator of the department form without 指标值类型."""
-        return None
-
-    @property
-    def period_target(self) -> None:
         return None
 
 

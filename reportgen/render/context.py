@@ -23,7 +23,6 @@ from .indicators import indicator_table
 from .markup import MarkupError, render_blocks
 from .templates import TEMPLATES
 
-FINANCES_PATH = ("基本情况", "收支情况")
 
 def split_paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; a line break inside a paragraph is dropped (CJK text)."""

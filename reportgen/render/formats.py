@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..kinds import FORMATS, of_name
+from ..kinds import FORMATS
 from .templates import TEMPLATES
 
 if TYPE_CHECKING:  # the models load only when a job runs, not for planning a build
@@ -20,11 +20,6 @@ SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx"}
 
 class RenderError(Exception):
     """A document that validated but could not be rendered (template error, missing font…)."""
-
-
-def template_files(fmt: str, kind: str, templates: Path = TEMPLATES) -> list[Path]:
-    """The template files one format of a kind draws on (for input hashes), as its row lists them."""
-    return of_name(kind).template_files(fmt, templates)
 
 
 def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES,

@@ -59,7 +59,7 @@ def form_sections(context: dict[str, Any], templates: Path) -> list[str]:
 
 
 DECLARATION_SECTIONS = {
-    "department": ("部门名称",), "budget": ("预算整体情况",), "goal": ("总体绩效目标",),
+    "header": ("表头",), "department": ("部门名称",), "budget": ("预算整体情况",), "goal": ("总体绩效目标",),
     "tasks": ("年度重点工作任务",), "other_tasks": ("其他需完成的任务",), "indicators": ("绩效指标",),
 }
 

@@ -68,10 +68,7 @@ def declaration_context(document: Document, templates: Path = TEMPLATES) -> dict
     goals = [[_label("总体目标", rowspan=2), _label("中期目标"), _label("年度目标")],
              [_label("", rowspan=0), Cell(_text(doc.goals.medium_term)), Cell(doc.goals.annual)]]
     columns = ["三级指标", "中期指标值", "年度指标值"]
-    overrides = {(first, second, i): {"中期指标值": Cell(_text(item.medium_term_target))}
-                 for first, seconds in doc.indicators.items() for second, items in seconds.items()
-                 for i, item in enumerate(items)}
-    indicators = indicator_rows(doc.indicators, document.taxonomy, columns, overrides)  # type: ignore[arg-type]
+    indicators = indicator_rows(doc.indicators, document.taxonomy, columns)  # type: ignore[arg-type]
     indicator_block = [[_label("绩效指标", colspan=5)],
                        [_label(c) for c in ("一级指标", "二级指标", *columns)], *indicators]
     form = one_grid("project-form", [

@@ -53,8 +53,13 @@ def render_annex_xlsx(context: dict[str, Any], templates: object = None) -> byte
 
 def render_xlsx(workbook: Workbook, context: dict[str, Any]) -> bytes:
     """The workbook with the document's title and author, as reproducible bytes."""
-    workbook.properties.title = context["pdf_title"]
     workbook.properties.creator = context["department"]
+    return workbook_bytes(workbook, context["pdf_title"])
+
+
+def workbook_bytes(workbook: Workbook, title: str) -> bytes:
+    """The workbook's bytes, byte-identical for equal contents."""
+    workbook.properties.title = title
     # Fixed dates, so equal inputs give byte-identical workbooks: Workbook.save() stamps "now",
     # so the writer is called directly.
     workbook.properties.created = workbook.properties.modified = FIXED_TIME
