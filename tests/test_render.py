@@ -281,11 +281,13 @@ def drawn(pdf_bytes: bytes) -> tuple[list[bytes], list[bytes]]:
     return pages, sorted(font_files)
 
 
-def test_tuned_pdf_writer_draws_what_weasyprint_draws(rendered):
-    """The font files read on demand and the lighter compression change no page and no glyph."""
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_tuned_pdf_writer_draws_what_weasyprint_draws(rendered, name):
+    """The font files read on demand, the single subsetting pass and the lighter compression
+    change no page and no glyph (the report has a TrueType face, UKai, besides the CFF ones)."""
     from reportgen.render.pdf_write import weasyprint_own_writer
 
-    html = rendered[DOCUMENTS[0]]["html"].decode("utf-8")
+    html = rendered[name]["html"].decode("utf-8")
     tuned = render_pdf(html)
     with weasyprint_own_writer():
         untuned = render_pdf(html)
@@ -293,6 +295,30 @@ def test_tuned_pdf_writer_draws_what_weasyprint_draws(rendered):
     assert drawn(tuned) == drawn(untuned)
     assert len(drawn(tuned)[1]) >= 2
     assert render_pdf(html) == tuned  # the tuned writer back after the block
+
+
+def test_a_cff_face_is_subset_in_one_pass(rendered, monkeypatch):
+    """WeasyPrint subsets each face twice (about 25 ms a pass for a CJK face): the Noto CJK faces
+    of a declaration take one pass, with the same bytes (test above)."""
+    from weasyprint.pdf import fonts
+
+    passes = []
+    library = fonts.harfbuzz_subset
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(library, name)
+
+        def hb_subset_or_fail(self, *args):
+            passes.append(args)
+            return library.hb_subset_or_fail(*args)
+
+    html = rendered[DOCUMENTS[0]]["html"].decode("utf-8")
+    faces = len(drawn(render_pdf(html))[1])
+    monkeypatch.setattr(fonts, "harfbuzz_subset", Counting())
+    render_pdf(html)
+    assert faces >= 2
+    assert len(passes) == faces
 
 
 def test_a_pdf_is_written_without_copying_whole_font_files(rendered):
