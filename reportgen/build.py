@@ -24,7 +24,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from . import checked
@@ -351,6 +352,14 @@ def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
                                   initargs=(os.getpid(),))
 
 
+def _start_warm_worker(build_pid: int, templates: Path) -> None:
+    """A worker of warming_pool: forked before the renderers are loaded, it loads them itself."""
+    from .render.warm import warm_renderers
+
+    _start_worker(build_pid)
+    warm_renderers(templates)
+
+
 def _start_worker(build_pid: int) -> None:
     """Ctrl+C is the build's to handle (it stops the workers); a worker told to stop just ends, and
     so does one whose build was killed: no worker outlives its build, nor holds its lock."""
@@ -418,41 +427,72 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
           progress: Progress | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
-    checks = check_all(paths, out / CHECKS_CACHE)
-    refuse_conflicts(checks, out)
-    report.findings = checks.findings
-    report.invalid = [d for d in checks.documents if not d.ok]
-    with build_lock(out):
-        remove_temporaries(out)
-        manifest = load_manifest(out)
-        planned = plan(checks, out, formats, templates)
-        todo = [p for p in planned if force or not _fresh(p, manifest, out)]
-        report.unchanged = [p.output for p in planned if p not in todo]
-        report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
-        report.stale = mark_stale(manifest, out, report)
-        report.fonts = font_report(todo, templates)
-        try:
-            _run(document_jobs(todo, templates), len(todo), out, manifest, report, executor,
-                 jobs or os.cpu_count() or 1, progress)
-        except KeyboardInterrupt:
-            report.interrupted = True
-        finally:
-            report.seconds = time.perf_counter() - started  # as index.html states it
-            with interrupts_deferred():  # a Ctrl+C pressed again must not cut the saving short
-                _save(out, manifest, checks, planned, report)
+    workers = jobs or os.cpu_count() or 1
+    with warming_pool(executor is None and "pdf" in formats and workers > 1, templates) as early:
+        checks = check_all(paths, out / CHECKS_CACHE)
+        refuse_conflicts(checks, out)
+        report.findings = checks.findings
+        report.invalid = [d for d in checks.documents if not d.ok]
+        with build_lock(out):
+            remove_temporaries(out)
+            manifest = load_manifest(out)
+            planned = plan(checks, out, formats, templates)
+            todo = [p for p in planned if force or not _fresh(p, manifest, out)]
+            report.unchanged = [p.output for p in planned if p not in todo]
+            report.removed = _remove_deleted(manifest, out, {_key(p.output, out) for p in planned})
+            report.stale = mark_stale(manifest, out, report)
+            report.fonts = font_report(todo, templates)
+            workbook = cache(lambda: _summary_workbook(checks))  # made while the workers render
+            try:
+                _run(document_jobs(todo, templates), len(todo), out, manifest, report, executor, workers,
+                     progress, early, meanwhile=workbook)
+            except KeyboardInterrupt:
+                report.interrupted = True
+            finally:
+                report.seconds = time.perf_counter() - started  # as index.html states it
+                with interrupts_deferred():  # a Ctrl+C pressed again must not cut the saving short
+                    _save(out, manifest, checks, planned, report, workbook)
     return report
 
 
+def _summary_workbook(checks: Checks) -> bytes:
+    from .summary import rows, workbook_bytes
+
+    return workbook_bytes(rows(checks.documents))
+
+
+@contextlib.contextmanager
+def warming_pool(wanted: bool, templates: Path) -> Iterator[cf.ProcessPoolExecutor | None]:
+    """A worker started before the checks, which loads the renderers and opens the fonts (0.7 s)
+    on a spare core while this process checks and plans: a build of one or two documents hands it
+    their PDFs (_run). Stopped at the end of the build.
+
+    Wanted only with cores to spare: on one core the warm-up would delay the checks.
+    """
+    if not wanted:
+        yield None
+        return
+    context = multiprocessing.get_context("fork")
+    pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_warm_worker,
+                                  initargs=(os.getpid(), templates))
+    pool.submit(int)  # a fork pool starts all its workers on the first job
+    try:
+        yield pool
+    finally:
+        stop_now(pool)  # a no-op once _run has shut it down
+
+
 def _save(out: Path, manifest: dict[str, dict], checks: Checks, planned: list[PlannedJob],
-          report: BuildReport) -> None:
-    """Manifest, findings cache and index.html; a failed write is reported (the previous file stays)."""
+          report: BuildReport, workbook: Callable[[], bytes]) -> None:
+    """Manifest, findings cache, summary workbook and index.html; a failed write is reported (the
+    previous file stays)."""
     from .index import write_index
-    from .summary import WORKBOOK, rows, workbook_bytes
+    from .summary import WORKBOOK, rows
 
     summary = rows(checks.documents)
     for name, write in ((MANIFEST, lambda: _write_manifest(out, manifest)),
                         (CHECKS_CACHE, lambda: write_atomic(out / CHECKS_CACHE, checks.cache_bytes())),
-                        (WORKBOOK, lambda: write_atomic(out / WORKBOOK, workbook_bytes(summary))),
+                        (WORKBOOK, lambda: write_atomic(out / WORKBOOK, workbook())),
                         ("index.html", lambda: write_index(out, checks, planned, report, summary))):
         try:
             write()
@@ -477,7 +517,10 @@ def _key(output: Path, out: Path) -> str:
 
 
 def _run(todo: list[DocumentJob], outputs: int, out: Path, manifest: dict[str, dict], report: BuildReport,
-         executor_spec: str | None, workers: int, progress: Progress | None) -> None:
+         executor_spec: str | None, workers: int, progress: Progress | None,
+         early: cf.ProcessPoolExecutor | None = None, meanwhile: Callable[[], object] = lambda: None) -> None:
+    """Renders the jobs and writes their outputs as they come; `meanwhile` runs in this process
+    once the first jobs are handed to the workers."""
     if not todo:
         return
     done = 0
@@ -489,6 +532,9 @@ def _run(todo: list[DocumentJob], outputs: int, out: Path, manifest: dict[str, d
             result = outcome.get(planned.fmt, RenderError(NOT_RENDERED)) if isinstance(outcome, dict) else outcome
             _finish(planned, result, manifest, report, out, progress, done, outputs)
 
+    if early is not None and len(todo) < workers:
+        _pdfs_beside(pdf_apart(todo), early, workers, finish, meanwhile)
+        return
     if len(todo) == 1 and executor_spec is None:
         finish(todo[0], _call(todo[0].job))
         return
@@ -499,7 +545,7 @@ def _run(todo: list[DocumentJob], outputs: int, out: Path, manifest: dict[str, d
     for batch in batches:
         pool = make_executor(executor_spec, min(workers, len(batch)))
         try:
-            crashed += _run_batch(pool, batch, finish)
+            crashed += _run_batch(pool, batch, finish, meanwhile)
         except KeyboardInterrupt:
             stop_now(pool)
             raise
@@ -508,14 +554,41 @@ def _run(todo: list[DocumentJob], outputs: int, out: Path, manifest: dict[str, d
         _retry_alone(crashed, workers, finish)
 
 
+def _pdfs_beside(todo: list[DocumentJob], worker: cf.ProcessPoolExecutor, workers: int, finish: Finish,
+                 meanwhile: Callable[[], object]) -> None:
+    """The PDFs to the worker warmed during the checks; the other formats rendered here meanwhile."""
+    here = [job for job in todo if "pdf" not in job.job.formats]
+
+    def render_here() -> None:
+        for job in here:
+            finish(job, _call(job.job))
+        meanwhile()
+
+    crashed = _run_batch(worker, [job for job in todo if job not in here], finish, render_here)
+    if crashed:
+        _retry_alone(crashed, workers, finish)
+
+
+def pdf_apart(todo: list[DocumentJob]) -> list[DocumentJob]:
+    """Each document's PDF, most of its time, as a job of its own beside one for its other formats."""
+    split = []
+    for job in todo:
+        parts = [[p for p in job.outputs if p.fmt == "pdf"], [p for p in job.outputs if p.fmt != "pdf"]]
+        split += [DocumentJob(part, replace(job.job, formats=tuple(p.fmt for p in part)))
+                  for part in parts if part] if all(parts) else [job]
+    return split
+
+
 JobOutcome = dict[str, bytes | Exception] | Exception  # per format, or the whole job failed
 Finish = Callable[[DocumentJob, JobOutcome], None]
 NOT_RENDERED = "没有生成（渲染任务没有给出这个格式）"
 
 
-def _run_batch(pool: cf.Executor, batch: list[DocumentJob], finish: Finish) -> list[DocumentJob]:
+def _run_batch(pool: cf.Executor, batch: list[DocumentJob], finish: Finish,
+               meanwhile: Callable[[], object]) -> list[DocumentJob]:
     """Runs a batch; returns the jobs left unfinished because a worker process died."""
     futures = {pool.submit(run_job, p.job): p for p in batch}
+    meanwhile()
     crashed = []
     try:
         for future in cf.as_completed(futures):

@@ -297,9 +297,9 @@ def test_tuned_pdf_writer_draws_what_weasyprint_draws(rendered, name):
     assert render_pdf(html) == tuned  # the tuned writer back after the block
 
 
-def test_a_cff_face_is_subset_in_one_pass(rendered, monkeypatch):
-    """WeasyPrint subsets each face twice (about 25 ms a pass for a CJK face): the Noto CJK faces
-    of a declaration take one pass, with the same bytes (test above)."""
+def test_a_face_is_subset_in_one_pass(rendered, monkeypatch):
+    """WeasyPrint subsets each face twice (about 25 ms a pass for a CJK face): the faces of a
+    declaration take one pass each, with the same bytes (test above)."""
     from weasyprint.pdf import fonts
 
     passes = []

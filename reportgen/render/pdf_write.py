@@ -6,10 +6,10 @@
 - Every stream is deflated at zlib level 9: for these PDFs (mostly subset fonts) level 6 takes
   about half the time for 0.4 % more bytes.
 - Each face is subset twice: once keeping the glyph ids, then again to drop the glyphs after the
-  last one used. For a CJK face each pass costs about 25 ms, whatever the glyphs used. Of a CFF
-  face (the Noto CJK faces), the first pass told to drop hinting as the second would gives the
-  same bytes when it already ends at the last glyph used, so the second runs only when it does
-  not. (Of a TrueType face the second pass also drops a table, so it keeps both.)
+  last one used. For a CJK face each pass costs about 25 ms, whatever the glyphs used. The first
+  pass, told to drop hinting as the second would (and FontForge's FFTM table, which the second
+  drops), gives the same bytes when it already ends at the last glyph used (tested for the CFF
+  Noto CJK faces and the TrueType AR PL UKai), so the second runs only when it does not.
 
 None of them changes a drawn glyph or a page (the golden pages check that); `install` applies them
 once per process, and leaves WeasyPrint as it is if its internals are not the ones expected;
@@ -94,8 +94,6 @@ def _font_class(fonts: Any) -> type:
             self._file_content = content
 
         def _harfbuzz_subset(self, to_unicode: Any, hinting: bool) -> None:
-            if "CFF " not in self.tables:
-                return super()._harfbuzz_subset(to_unicode, hinting)
             hb_subset = fonts.harfbuzz_subset
             flags = hb_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED | hb_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
             if not hinting:
@@ -115,17 +113,20 @@ def _font_class(fonts: Any) -> type:
         """`face` cut to `glyphs` (sorted) as WeasyPrint cuts it; NULL when HarfBuzz fails."""
         hb_subset = fonts.harfbuzz_subset
         subset_input = ffi.gc(hb_subset.hb_subset_input_create_or_fail(), hb_subset.hb_subset_input_destroy)
+        # "[]" and not "[N]": cffi parses each new type string with pycparser (1–40 ms)
         harfbuzz.hb_set_add_sorted_array(hb_subset.hb_subset_input_glyph_set(subset_input),
-                                         ffi.new(f"hb_codepoint_t[{len(glyphs)}]", list(glyphs)), len(glyphs))
+                                         ffi.new("hb_codepoint_t[]", list(glyphs)), len(glyphs))
         hb_subset.hb_subset_input_set_flags(subset_input, flags)
         dropped = sorted(harfbuzz.hb_tag_from_string(tag, -1) for tag in _DROPPED_TABLES)
         harfbuzz.hb_set_add_sorted_array(
             hb_subset.hb_subset_input_set(subset_input, hb_subset.HB_SUBSET_SETS_DROP_TABLE_TAG),
-            ffi.new(f"hb_codepoint_t[{len(dropped)}]", dropped), len(dropped))
+            ffi.new("hb_codepoint_t[]", dropped), len(dropped))
         return ffi.gc(hb_subset.hb_subset_or_fail(face, subset_input), harfbuzz.hb_face_destroy)
 
     return Font
 
 
-# The tables WeasyPrint's subsetting drops (weasyprint/pdf/fonts.py), in its order.
-_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+# The tables WeasyPrint's subsetting drops (weasyprint/pdf/fonts.py), and FFTM, which its second
+# pass drops.
+_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"FFTM", b"GPOS", b"GSUB", b"JSTF", b"LTSH",
+                   b"PCLT", b"SVG ")
