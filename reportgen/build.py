@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -32,7 +32,17 @@ from . import checked
 from .checked import CheckedDocument, Checks, check_all
 from .content import display_path
 from .findings import Finding, Position, Severity
-from .render.formats import FORMATS, SUFFIX, RenderError, RenderJob, run_job
+from .render.formats import (
+    FORMATS,
+    SUFFIX,
+    PrintJob,
+    RenderError,
+    RenderJob,
+    load_job,
+    print_job,
+    render_formats,
+    run_job,
+)
 from .render.templates import TEMPLATES
 
 MANIFEST = ".reportgen-manifest.json"
@@ -352,12 +362,13 @@ def local_pool(jobs: int) -> cf.ProcessPoolExecutor:
                                   initargs=(os.getpid(),))
 
 
-def _start_warm_worker(build_pid: int, templates: Path) -> None:
-    """A worker of warming_pool: forked before the renderers are loaded, it loads them itself."""
-    from .render.warm import warm_renderers
+def _start_printer(build_pid: int) -> None:
+    """The worker of warming_pool: forked before the renderers are loaded, it loads what a print
+    job needs itself."""
+    from .render.warm import warm_printer
 
     _start_worker(build_pid)
-    warm_renderers(templates)
+    warm_printer()
 
 
 def _start_worker(build_pid: int) -> None:
@@ -428,7 +439,7 @@ def build(paths: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS, j
     started = time.perf_counter()
     report = BuildReport()
     workers = jobs or os.cpu_count() or 1
-    with warming_pool(executor is None and "pdf" in formats and workers > 1, templates) as early:
+    with warming_pool(executor is None and "pdf" in formats and workers > 1) as early:
         checks = check_all(paths, out / CHECKS_CACHE)
         refuse_conflicts(checks, out)
         report.findings = checks.findings
@@ -462,10 +473,10 @@ def _summary_workbook(checks: Checks) -> bytes:
 
 
 @contextlib.contextmanager
-def warming_pool(wanted: bool, templates: Path) -> Iterator[cf.ProcessPoolExecutor | None]:
-    """A worker started before the checks, which loads the renderers and opens the fonts (0.7 s)
-    on a spare core while this process checks and plans: a build of one or two documents hands it
-    their PDFs (_run). Stopped at the end of the build.
+def warming_pool(wanted: bool) -> Iterator[cf.ProcessPoolExecutor | None]:
+    """A worker started before the checks, which loads WeasyPrint and opens the fonts (0.6 s) on a
+    spare core while this process checks and plans: a build of fewer documents than workers hands
+    it their PDFs to lay out and write (_pdfs_beside). Stopped at the end of the build.
 
     Wanted only with cores to spare: on one core the warm-up would delay the checks.
     """
@@ -473,8 +484,8 @@ def warming_pool(wanted: bool, templates: Path) -> Iterator[cf.ProcessPoolExecut
         yield None
         return
     context = multiprocessing.get_context("fork")
-    pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_warm_worker,
-                                  initargs=(os.getpid(), templates))
+    pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_printer,
+                                  initargs=(os.getpid(),))
     pool.submit(int)  # a fork pool starts all its workers on the first job
     try:
         yield pool
@@ -533,7 +544,7 @@ def _run(todo: list[DocumentJob], outputs: int, out: Path, manifest: dict[str, d
             _finish(planned, result, manifest, report, out, progress, done, outputs)
 
     if early is not None and len(todo) < workers:
-        _pdfs_beside(pdf_apart(todo), early, workers, finish, meanwhile)
+        _pdfs_beside(todo, early, finish, meanwhile)
         return
     if len(todo) == 1 and executor_spec is None:
         finish(todo[0], _call(todo[0].job))
@@ -554,29 +565,52 @@ def _run(todo: list[DocumentJob], outputs: int, out: Path, manifest: dict[str, d
         _retry_alone(crashed, workers, finish)
 
 
-def _pdfs_beside(todo: list[DocumentJob], worker: cf.ProcessPoolExecutor, workers: int, finish: Finish,
+def _pdfs_beside(todo: list[DocumentJob], worker: cf.ProcessPoolExecutor, finish: Finish,
                  meanwhile: Callable[[], object]) -> None:
-    """The PDFs to the worker warmed during the checks; the other formats rendered here meanwhile."""
-    here = [job for job in todo if "pdf" not in job.job.formats]
-
-    def render_here() -> None:
-        for job in here:
-            finish(job, _call(job.job))
-        meanwhile()
-
-    crashed = _run_batch(worker, [job for job in todo if job not in here], finish, render_here)
-    if crashed:
-        _retry_alone(crashed, workers, finish)
-
-
-def pdf_apart(todo: list[DocumentJob]) -> list[DocumentJob]:
-    """Each document's PDF, most of its time, as a job of its own beside one for its other formats."""
-    split = []
+    """Fewer documents than workers: each is loaded and rendered here, but for its PDF's layout
+    and writing (most of its time), handed to the worker warmed during the checks."""
+    printing: dict[cf.Future, tuple[DocumentJob, PrintJob]] = {}
     for job in todo:
-        parts = [[p for p in job.outputs if p.fmt == "pdf"], [p for p in job.outputs if p.fmt != "pdf"]]
-        split += [DocumentJob(part, replace(job.job, formats=tuple(p.fmt for p in part)))
-                  for part in parts if part] if all(parts) else [job]
-    return split
+        pdf, rest = _pdf_and_rest(job)
+
+        def submit(printed: PrintJob, pdf: DocumentJob | None = pdf) -> cf.Future:
+            future = worker.submit(print_job, printed)
+            printing[future] = (pdf, printed)
+            return future
+
+        try:
+            outcome = render_formats(load_job(job.job), sorted(job.job.formats, key=lambda fmt: fmt != "pdf"),
+                                     templates=Path(job.job.templates), printer=submit)
+        except Exception as exc:  # reported per job; the others go on
+            finish(job, exc)
+            continue
+        if rest:
+            finish(rest, outcome)
+        if pdf and not isinstance(outcome["pdf"], cf.Future):  # failed before printing
+            finish(pdf, outcome)
+    meanwhile()
+    for future in cf.as_completed(printing):
+        pdf, printed = printing[future]
+        outcome = _outcome(future)
+        if isinstance(outcome, _WorkerDied):
+            outcome = _print_alone(printed)
+        finish(pdf, {"pdf": outcome} if isinstance(outcome, bytes) else outcome)
+
+
+def _pdf_and_rest(job: DocumentJob) -> tuple[DocumentJob | None, DocumentJob | None]:
+    pdf = [p for p in job.outputs if p.fmt == "pdf"]
+    rest = [p for p in job.outputs if p.fmt != "pdf"]
+    return (DocumentJob(pdf, job.job) if pdf else None), (DocumentJob(rest, job.job) if rest else None)
+
+
+def _print_alone(printed: PrintJob) -> bytes | Exception:
+    """Once more in a worker of its own, after the warmed worker died printing it."""
+    pool = local_pool(1)
+    try:
+        outcome = _outcome(pool.submit(print_job, printed))
+    finally:
+        pool.shutdown()
+    return RuntimeError(CRASHED) if isinstance(outcome, _WorkerDied) else outcome
 
 
 JobOutcome = dict[str, bytes | Exception] | Exception  # per format, or the whole job failed

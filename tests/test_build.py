@@ -468,3 +468,105 @@ def test_a_link_loop_in_the_content_folder_ends(project):
     result = CliRunner().invoke(main, ["validate", str(project / "content")])
     assert "E801" not in result.output and result.exit_code in (0, 1)
     assert "已校验" in result.output
+
+
+# --- a rebuild of one document: its PDF printed by the worker warmed during the checks ----------
+
+LIWAN_DECLARATION = "content/liwan-publicity-department/2024/declaration.yaml"
+PRINTED_IN = "printed-in"  # a file beside the content: the pid of each print job, and what to do
+ALL_FORMATS = ("html", "pdf", "docx", "xlsx")
+
+
+def print_job_noting_its_process(job):
+    """formats.print_job, writing its process id into the file PRINTED_IN (in the working folder),
+    or failing as that file's first line asks: `crash` (SIGKILL), `crash-once` (then `crashed`),
+    `fail`."""
+    import signal
+
+    from reportgen.render.formats import RenderError, print_job
+
+    marker = Path(PRINTED_IN)
+    asked = (marker.read_text().splitlines() or [""])[0] if marker.exists() else ""
+    with marker.open("a") as noted:
+        noted.write(f"\n{os.getpid()}")
+    if asked == "fail":
+        raise RenderError("排版失败（测试）")
+    if asked in ("crash", "crash-once"):
+        if asked == "crash-once":
+            marker.write_text(marker.read_text().replace("crash-once", "crashed", 1))
+        os.kill(os.getpid(), signal.SIGKILL)
+    return print_job(job)
+
+
+def edit(project: Path, relative: str = LIWAN_DECLARATION) -> None:
+    path = project / relative
+    path.write_text(path.read_text(encoding="utf-8").replace("显著提升", "明显提升"), encoding="utf-8")
+
+
+@pytest.fixture
+def printing(project, monkeypatch) -> Path:
+    """The project built in all formats, its print jobs noted (print_job_noting_its_process)."""
+    monkeypatch.chdir(project)
+    run_build(project, formats=ALL_FORMATS)
+    monkeypatch.setattr(build_module, "print_job", print_job_noting_its_process)
+    return project
+
+
+def printed_in(project: Path) -> list[int]:
+    return [int(line) for line in (project / PRINTED_IN).read_text().split() if line.isdigit()]
+
+
+def test_one_document_rebuilt_has_its_pdf_printed_by_another_process(printing):
+    """The same bytes as a document rendered on its own; the PDF laid out by the warmed worker."""
+    import multiprocessing
+
+    from reportgen.documents import Loader
+    from reportgen.render.formats import render_document
+
+    edit(printing)
+    report = run_build(printing, formats=ALL_FORMATS)
+    assert report.ok and len(report.built) == 4
+    document = Loader().load_document(printing / LIWAN_DECLARATION)
+    for path in report.built:
+        assert path.read_bytes() == render_document(document, path.suffix[1:], templates=printing / "templates"), path
+    assert printed_in(printing) and os.getpid() not in printed_in(printing)
+    assert not multiprocessing.active_children()  # the worker does not outlive the build
+
+
+def test_a_pdf_failing_in_the_worker_fails_alone(printing):
+    (printing / PRINTED_IN).write_text("fail")
+    edit(printing)
+    report = run_build(printing, formats=ALL_FORMATS)
+    assert [path.suffix for path in report.failed] == [".pdf"]
+    assert list(report.failed.values()) == ["排版失败（测试）"]
+    assert sorted(path.suffix for path in report.built) == [".docx", ".html", ".xlsx"]
+
+
+def test_a_printing_worker_killed_once_is_replaced(printing):
+    (printing / PRINTED_IN).write_text("crash-once")
+    edit(printing)
+    report = run_build(printing, formats=ALL_FORMATS)
+    assert report.ok and len(report.built) == 4, report.failed
+    assert len(set(printed_in(printing))) == 2  # the killed worker, then one of its own
+
+
+def test_a_printing_worker_killed_twice_fails_the_pdf_alone(printing):
+    from reportgen.build import CRASHED
+
+    (printing / PRINTED_IN).write_text("crash")
+    before = (printing / "build" / LIWAN / "2024年部门整体预算绩效目标申报表.pdf").read_bytes()
+    edit(printing)
+    report = run_build(printing, formats=ALL_FORMATS)
+    assert {path.name: message for path, message in report.failed.items()} == {
+        "2024年部门整体预算绩效目标申报表.pdf": CRASHED}
+    assert len(report.built) == 3
+    marked = printing / "build" / LIWAN / "2024年部门整体预算绩效目标申报表.pdf"
+    assert not marked.exists() or marked.read_bytes() == before
+
+
+def test_a_build_with_nothing_to_render_stops_its_warming_worker(printing):
+    import multiprocessing
+
+    report = run_build(printing, formats=ALL_FORMATS)
+    assert report.built == [] and not multiprocessing.active_children()
+    assert not (printing / PRINTED_IN).exists()

@@ -229,3 +229,20 @@ def test_libreoffice_draws_simplified_chinese_forms(libreoffice, name):
             regional["SC" if cid == sc else "JP" if cid == jp else "neither"].add(char)
     assert len(regional["SC"]) > 50  # the documents have many such characters: the test can fail
     assert not regional["JP"] and not regional["neither"], regional
+
+
+@pytest.mark.parametrize("profile", sorted(p.name for p in (ROOT / "tests/fixtures/profiles").iterdir()))
+def test_every_row_of_a_word_declaration_spans_its_whole_grid(profile):
+    """A profile whose indicator columns add up to another total than the form's other sections
+    used to leave a sliver of a column, empty and unbordered, at the right of those rows."""
+    declaration = next((ROOT / "tests/fixtures/profiles" / profile).rglob("declaration.yaml"))
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(render(declaration, "docx"))).read("word/document.xml"))
+    for table in body.iter(qn("w:tbl")):
+        columns = len(table.find(qn("w:tblGrid")).findall(qn("w:gridCol")))
+        for row in table.iter(qn("w:tr")):
+            spans = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}").get(qn("w:val")))
+                     if tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}") is not None else 1
+                     for tc in row.findall(qn("w:tc"))]
+            assert sum(spans) == columns, ("".join(row.itertext())[:20], spans)
+            # each cell is one of the form's: python-docx's leftover cells carry no alignment
+            assert all(tc.find(f"{qn('w:tcPr')}/{qn('w:vAlign')}") is not None for tc in row.findall(qn("w:tc")))

@@ -46,7 +46,7 @@ ESTIMATE_LINE_PT = 17.4
 class Table:
     kind: str  # css class and Word table identifier
     columns: list[str]
-    widths: list[int]  # relative column widths (sum 100)
+    widths: list[float]  # relative column widths (sum 100)
     rows: list[list[Cell]]
     header_rows: list[list[Cell]] = field(default_factory=list)
     unit: str | None = None  # 单位：万元

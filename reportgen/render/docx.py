@@ -2,7 +2,7 @@
 
 The Word templates (templates/word/) hold the page, the styles and the paragraph flow; tables
 are built here with python-docx, since their shape (merged 一级/二级 cells, optional columns)
-follows the data. Header rows repeat on every page (w:tblHeader); merges are w:vMerge; a row is
+follows the data, into fragments the templates place with `{{p … }}`. Header rows repeat on every page (w:tblHeader); merges are w:vMerge; a row is
 kept on one page (w:cantSplit) unless it is taller than a page. The declaration is one form
 table, as on the printed form. An annex wider than a portrait page is its own landscape section.
 """
@@ -13,18 +13,22 @@ import copy
 import dataclasses
 import io
 import math
+import re
 import zipfile
 from bisect import bisect_left
+from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from ..format import display_width
 from .blocks import Cell, Table
@@ -100,23 +104,48 @@ def reproducible_zip(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
+class Fragment:
+    """Tables and paragraphs that a Word template places with `{{p … }}`: what docxtpl's
+    subdocument is, without opening python-docx's default document for each one. It writes with
+    the template's styles, and gives docxtpl the same XML."""
+
+    def __init__(self, template: DocxTemplate) -> None:
+        template.init_docx()
+        element = parse_xml(f"<w:document {nsdecls('w')}><w:body/></w:document>")
+        element.body.append(copy.deepcopy(template.docx.element.body.sectPr))  # python-docx sizes tables by it
+        self.document = WordDocument(element, template.docx.part)
+        self.style_ids: dict[str, str] = {}
+
+    def style_id(self, name: str) -> str:
+        if name not in self.style_ids:
+            self.style_ids[name] = self.document.styles[name].style_id
+        return self.style_ids[name]
+
+    def __html__(self) -> str:
+        body = copy.deepcopy(self.document.element.body)
+        body.remove(body.sectPr)
+        return re.sub(r"</?w:body[^>]*>", "", etree.tostring(body, encoding="unicode"))
+
+    __str__ = __html__
+
+
 def _block(template: DocxTemplate, block) -> dict[str, Any]:
     data = {"kind": block.kind, "text": block.text, "number": block.number, "subdoc": None}
     if block.table is not None:
-        subdoc = template.new_subdoc()
-        add_table(subdoc, block.table, "portrait")
-        data["subdoc"] = subdoc
+        fragment = Fragment(template)
+        add_table(fragment, block.table, "portrait")
+        data["subdoc"] = fragment
     return data
 
 
-def _annex(template: DocxTemplate, annex: dict[str, Any]):
-    subdoc = template.new_subdoc()
+def _annex(template: DocxTemplate, annex: dict[str, Any]) -> Fragment:
+    fragment = Fragment(template)
     # 单位：万元 is in the template, above this line.
     fields = [("部门名称", annex["department"]), *annex["header_values"], ("年度", f"{annex['year']}年")]
-    subdoc.add_paragraph("　　".join(f"{name}：{value}" for name, value in fields), style="表格文字")
-    add_table(subdoc, annex["money_table"], annex["orientation"])
-    add_table(subdoc, annex["indicator_table"], annex["orientation"])
-    return subdoc
+    fragment.document.add_paragraph("　　".join(f"{name}：{value}" for name, value in fields), style="表格文字")
+    add_table(fragment, annex["money_table"], annex["orientation"])
+    add_table(fragment, annex["indicator_table"], annex["orientation"])
+    return fragment
 
 
 def _declaration_form(template: DocxTemplate, context: dict[str, Any]):
@@ -124,9 +153,9 @@ def _declaration_form(template: DocxTemplate, context: dict[str, Any]):
     each on its own columns of a common grid. The first row repeats on every page."""
     sections = declaration_sections(context)
     form = one_grid("declaration", [sections[name] for name in context["sections"]], header_rows=1)
-    subdoc = template.new_subdoc()
-    add_table(subdoc, form, "landscape")
-    return subdoc
+    fragment = Fragment(template)
+    add_table(fragment, form, "landscape")
+    return fragment
 
 
 def declaration_sections(context: dict[str, Any]) -> dict[str, tuple[list[int], list[list[Cell]]]]:
@@ -171,8 +200,11 @@ def _pair_widths(pairs: int) -> list[int]:
 
 def one_grid(kind: str, sections: list[tuple[list[int], list[list[Cell]]]], *, header_rows: int = 0) -> Table:
     """Sections with columns of their own as one table: the grid has a column edge wherever any
-    section has one, and each cell spans the grid columns between its edges."""
-    edges_of = [[sum(widths[:i]) for i in range(len(widths) + 1)] for widths, _ in sections]
+    section has one, and each cell spans the grid columns between its edges. Every section spans
+    the full width (a profile's columns may add up to another total than the form's)."""
+    total = max(sum(widths) for widths, _ in sections)
+    edges_of = [[Fraction(sum(widths[:i]) * total, sum(widths)) for i in range(len(widths) + 1)]
+                for widths, _ in sections]
     grid = sorted({edge for edges in edges_of for edge in edges})
     rows = []
     for edges, (_, section_rows) in zip(edges_of, sections, strict=True):
@@ -184,30 +216,31 @@ def one_grid(kind: str, sections: list[tuple[list[int], list[list[Cell]]]], *, h
                 row.append(dataclasses.replace(cell, colspan=last - first))
                 column += cell.colspan
             rows.append(row)
-    widths = [b - a for a, b in pairwise(grid)]
+    widths = [float(b - a) for a, b in pairwise(grid)]
     return Table(kind, [], widths, rows[header_rows:], header_rows=rows[:header_rows])
 
 
-def add_table(subdoc, table: Table, orientation: str) -> None:
+def add_table(fragment: Fragment, table: Table, orientation: str) -> None:
     """A bordered table; header rows marked to repeat; rowspans as vertical merges; rows kept on
     one page unless taller than one.
 
     Cells are written in one pass on the XML (python-docx's cell() and style lookups are
     quadratic), which keeps a long annex fast.
     """
-    if subdoc.subdocx.element.body.findall(qn("w:tbl")):
-        subdoc.add_paragraph("", style="表格文字")  # adjacent tables would fuse into one
+    document = fragment.document
+    if document.element.body.findall(qn("w:tbl")):
+        document.add_paragraph("", style=document.styles["表格文字"])  # adjacent tables would fuse into one
     headers = [*table.header_rows, *([[Cell(c, label=True) for c in table.columns]] if table.columns else [])]
     width_mm = TYPE_WIDTH_MM[orientation]
     widths_mm = [width_mm * w / sum(table.widths) for w in table.widths]
     widths = [Mm(w) for w in widths_mm]
-    docx_table = subdoc.add_table(rows=len(headers) + len(table.rows), cols=len(widths))
-    docx_table.style = "Table Grid"
+    docx_table = document.add_table(rows=len(headers) + len(table.rows), cols=len(widths))
+    docx_table._tbl.tblStyle_val = fragment.style_id("Table Grid")
     docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
     docx_table.autofit = False
     for column, width in zip(docx_table.columns, widths, strict=True):
         column.width = width  # w:gridCol, which LibreOffice and WPS follow
-    styles = {name: subdoc.subdocx.styles[name].style_id for name in ("表格标题", "表格文字", "表格数字")}
+    styles = {name: fragment.style_id(name) for name in ("表格标题", "表格文字", "表格数字")}
     rows = [*headers, *table.rows]
     limit_mm = KEEP_WHOLE * TYPE_HEIGHT_MM[orientation]
     with_next = rows_kept_with_next(rows, widths_mm, limit_mm)

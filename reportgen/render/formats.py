@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..kinds import FORMATS
 from .templates import TEMPLATES
@@ -13,7 +13,8 @@ from .templates import TEMPLATES
 if TYPE_CHECKING:  # the models load only when a job runs, not for planning a build
     from ..documents import Document, Related
 
-__all__ = ["FORMATS", "SUFFIX", "RenderError", "RenderJob", "render_document", "render_formats", "run_job"]
+__all__ = ["FORMATS", "SUFFIX", "PrintJob", "RenderError", "RenderJob", "load_job", "print_job", "render_document",
+           "render_formats", "run_job"]
 
 SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx"}
 
@@ -31,10 +32,33 @@ def render_document(document: Document, fmt: str, *, templates: Path = TEMPLATES
     return outcome
 
 
+@dataclass(frozen=True)
+class PrintJob:
+    """A PDF's last step, on its own: its print HTML laid out and written. It needs WeasyPrint and
+    the fonts only, not the document's models (what a worker warmed during the checks runs)."""
+
+    html: str
+    templates: str
+    fonts: str | None  # the office's fonts folder that the HTML's @font-face rules read
+
+
+def print_job(job: PrintJob) -> bytes:
+    from .pdf import print_pdf
+
+    templates = Path(job.templates)
+    fonts = Path(job.fonts) if job.fonts else None
+    return _guarded(lambda: print_pdf(job.html, templates=templates, fonts=fonts), templates)
+
+
+Printed = TypeVar("Printed")
+
+
 def render_formats(document: Document, formats: Iterable[str], *, templates: Path = TEMPLATES,
-                   draft: bool = False) -> dict[str, bytes | RenderError]:
+                   draft: bool = False, printer: Callable[[PrintJob], Printed] = print_job,
+                   ) -> dict[str, bytes | Printed | RenderError]:
     """Every requested format of one checked document, from one context. A format that fails
-    gives its RenderError; the others are still written."""
+    gives its RenderError; the others are still written. The PDF is what `printer` makes of its
+    print job: its bytes, or (build.py) the future of a worker's."""
     formats = tuple(formats)
     for fmt in formats:
         if fmt not in document.kind_row.outputs:
@@ -43,10 +67,13 @@ def render_formats(document: Document, formats: Iterable[str], *, templates: Pat
         context = _guarded(lambda: _context(document, templates), templates)
     except RenderError as exc:
         return {fmt: exc for fmt in formats}
-    results: dict[str, bytes | RenderError] = {}
+    results: dict[str, bytes | Printed | RenderError] = {}
     for fmt in formats:
         try:
-            results[fmt] = _guarded(lambda fmt=fmt: _write(document, context, fmt, templates, draft), templates)
+            if fmt == "pdf":
+                results[fmt] = printer(_guarded(lambda: _print_job(document, context, templates), templates))
+            else:
+                results[fmt] = _guarded(lambda fmt=fmt: _write(document, context, fmt, templates, draft), templates)
         except RenderError as exc:
             results[fmt] = exc
     return results
@@ -63,21 +90,26 @@ def _write(document: Document, context: dict[str, Any], fmt: str, templates: Pat
         from .html import render_html
 
         return render_html(context, templates=templates, draft=draft).encode("utf-8")
-    if fmt == "pdf":  # its own page: with the @font-face rules of the 字体文件夹
-        from .fonts import font_face_rules
-        from .html import render_html
-        from .pdf import render_pdf
-
-        fonts = document.fonts_folder
-        css = (templates / "style.css").read_text(encoding="utf-8")
-        html = render_html(context, templates=templates, head=font_face_rules(css, fonts))
-        return render_pdf(html, templates=templates, sources=content_sources(document), fonts=fonts)
     writer = document.kind_row.writers.get(fmt)
     if writer is None:
         raise ValueError(f"unknown format {fmt}")
     from ..kinds import resolve
 
     return resolve(writer)(context, templates)
+
+
+def _print_job(document: Document, context: dict[str, Any], templates: Path) -> PrintJob:
+    """The print HTML (its own page: with the @font-face rules of the 字体文件夹), every character
+    checked to have a font."""
+    from .fonts import font_face_rules
+    from .html import render_html
+    from .pdf import check_printable
+
+    fonts = document.fonts_folder
+    css = (templates / "style.css").read_text(encoding="utf-8")
+    html = render_html(context, templates=templates, head=font_face_rules(css, fonts))
+    check_printable(html, content_sources(document))
+    return PrintJob(html, str(templates), str(fonts) if fonts else None)
 
 
 def _guarded(step, templates: Path):
@@ -130,6 +162,11 @@ class RenderJob:
 
 def run_job(job: RenderJob) -> dict[str, bytes | RenderError]:
     """Pure function of the job: load and check the given texts once, then render every format."""
+    return render_formats(load_job(job), job.formats, templates=Path(job.templates))
+
+
+def load_job(job: RenderJob) -> Document:
+    """The job's document, loaded and checked from the texts it carries."""
     from ..documents import Loader
 
     document = Loader().load_from_bytes(
@@ -139,4 +176,4 @@ def run_job(job: RenderJob) -> dict[str, bytes | RenderError]:
     )
     if not document.ok:
         raise RenderError("文档有错误，无法生成")
-    return render_formats(document, job.formats, templates=Path(job.templates))
+    return document

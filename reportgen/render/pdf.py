@@ -67,8 +67,18 @@ def render_pdf(html: str, *, templates: Path = TEMPLATES, sources: Sequence[Sour
     `sources`: the YAML the text comes from, to locate a character no font can draw.
     `fonts`: the office's fonts folder, which the HTML's @font-face rules may read.
     """
+    check_printable(html, sources)
+    return print_pdf(html, templates=templates, fonts=fonts)
+
+
+def check_printable(html: str, sources: Sequence[Source] = ()) -> None:
+    """MissingFontError unless every character of `html` has a font (located in `sources`)."""
     ensure_cjk_fonts()
     ensure_glyphs(html, sources)
+
+
+def print_pdf(html: str, *, templates: Path = TEMPLATES, fonts: Path | None = None) -> bytes:
+    """The PDF of HTML whose characters were checked: laid out, justified, written."""
     with _ONE_AT_A_TIME, collector_paused():
         return lay_out(html, templates=templates, fonts=fonts).write_pdf()
 

@@ -20,7 +20,7 @@ from ..model.project import BudgetLine, Funds, ProjectDeclaration, ProjectSelfEv
 from ..profiles import load_profile
 from .annex import _money_cell, _points_cell, _score_cell, scored_indicator_table
 from .blocks import Cell, Table
-from .docx import add_table, one_grid
+from .docx import Fragment, add_table, one_grid
 from .docx import render_docx as fill_word_template
 from .indicators import indicator_rows
 from .templates import TEMPLATES
@@ -133,9 +133,9 @@ def _context(document: Document, doc: Any, title: str, subtitle: str, form: Tabl
 
 def render_docx(context: dict[str, Any], templates: Path = TEMPLATES) -> bytes:
     template = DocxTemplate(templates / "word" / "project.docx")
-    subdoc = template.new_subdoc()
-    add_table(subdoc, context["form"], "portrait")
-    return fill_word_template(template, {**context, "form": subdoc})
+    fragment = Fragment(template)
+    add_table(fragment, context["form"], "portrait")
+    return fill_word_template(template, {**context, "form": fragment})
 
 
 def render_xlsx(context: dict[str, Any], templates: object = None) -> bytes:

@@ -1,6 +1,7 @@
 """What a render job needs loaded, loaded once per process: the models and checks of every kind,
-the renderers, the fonts and the compiled templates. A build warms its workers with it before they
-take their first job (build.warming_pool), or warms itself before forking them (build.local_pool)."""
+the renderers, the fonts and the compiled templates. A build warms itself so before forking its
+workers (build.local_pool); the worker it starts before its checks (build.warming_pool) loads only
+what a print job needs."""
 
 from __future__ import annotations
 
@@ -33,7 +34,15 @@ def warm_renderers(templates: Path = TEMPLATES) -> None:
     for name in pages.list_templates(extensions=["html"]):  # with those they extend and include
         _compile(pages, name)
     fonts.coverage()
-    pdf.render_pdf('<p style="font-family: Noto Serif CJK SC, Noto Sans CJK SC, AR PL UKai CN">预热</p>')
+    warm_printer()
+
+
+@cache
+def warm_printer() -> None:
+    """What a print job needs (formats.print_job): WeasyPrint and the fonts, opened."""
+    from . import pdf
+
+    pdf.print_pdf('<p style="font-family: Noto Serif CJK SC, Noto Sans CJK SC, AR PL UKai CN">预热</p>')
     # What is loaded now lives as long as the workers: kept out of their collections, which then
     # walk only what a job allocates, and never touch (so never copy) the pages shared after fork.
     gc.freeze()
