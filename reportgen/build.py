@@ -546,6 +546,8 @@ def _run(todo: list[DocumentJob], outputs: int, out: Path, manifest: dict[str, d
     if early is not None and len(todo) < workers:
         _pdfs_beside(todo, early, finish, meanwhile)
         return
+    if early is not None:
+        stop_now(early)  # the pools below are forked from this process, warmed
     if len(todo) == 1 and executor_spec is None:
         finish(todo[0], _call(todo[0].job))
         return

@@ -229,7 +229,7 @@ def add_table(fragment: Fragment, table: Table, orientation: str) -> None:
     """
     document = fragment.document
     if document.element.body.findall(qn("w:tbl")):
-        document.add_paragraph("", style=document.styles["表格文字"])  # adjacent tables would fuse into one
+        document.add_paragraph("", style="表格文字")  # adjacent tables would fuse into one
     headers = [*table.header_rows, *([[Cell(c, label=True) for c in table.columns]] if table.columns else [])]
     width_mm = TYPE_WIDTH_MM[orientation]
     widths_mm = [width_mm * w / sum(table.widths) for w in table.widths]
