@@ -12,6 +12,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -161,6 +162,20 @@ def timed_build(command: list[str], cwd: Path) -> tuple[float, subprocess.Comple
     return time.perf_counter() - started, result, (sampler.peak_kb / 1024, sampler.peak_private_kb / 1024)
 
 
+REBUILDS = 5  # one change, rebuilt: the median of this many (a single run varies by ±0.1 s here)
+
+
+def rebuild_after_one_change(env_build: list[str], folder: Path, round_: int) -> float:
+    """Seconds of a build after one sentence of the seed self-evaluation changed (a report: the
+    longest PDF); each round changes it back or forth."""
+    changed = folder / "content" / "dept-000" / "2022" / "self-evaluation.yaml"
+    old, new = ("中心根据年初", "本中心根据年初") if round_ % 2 == 0 else ("本中心根据年初", "中心根据年初")
+    changed.write_text(changed.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    seconds, result = timed(env_build, folder)
+    assert re.search(rf"(?<!\d){len(FORMATS)} 个已生成", result.stdout), result.stdout
+    return seconds
+
+
 def dask_build(reportgen: list[str], folder: Path, jobs: int) -> tuple[float, list[str]]:
     """Seconds of the same build through a Dask cluster of `jobs` worker processes on this
     machine, and the documents whose bytes differ from the local build's (none expected; the
@@ -226,10 +241,8 @@ def main() -> None:
 
     noop_s, result = timed(env_build, folder)
     assert re.search(r"(?<!\d)0 个已生成", result.stdout), result.stdout  # not "760 个已生成"
-    changed = folder / "content" / "dept-000" / "2022" / "self-evaluation.yaml"
-    changed.write_text(changed.read_text(encoding="utf-8").replace("中心根据年初", "本中心根据年初"), encoding="utf-8")
-    one_s, result = timed(env_build, folder)
-    assert re.search(rf"(?<!\d){len(FORMATS)} 个已生成", result.stdout), result.stdout
+    one_runs = [rebuild_after_one_change(env_build, folder, round_) for round_ in range(REBUILDS)]
+    one_s = statistics.median(one_runs)
 
     dask_s, dask_differing = dask_build(reportgen, folder, args.jobs)
 
@@ -253,7 +266,8 @@ def main() -> None:
     for fmt, seconds in per_format.items():
         print(f"  单文档 {fmt:<4}（进程内，取 10 个平均）     {seconds:8.3f} 秒")
     print(f"  无变化重建                            {noop_s:8.2f} 秒   （目标 ≤ 1 秒）")
-    print(f"  改动一个文件后重建                    {one_s:8.2f} 秒   （目标 ≤ 1.5 秒）")
+    print(f"  改动一个文件后重建（{REBUILDS} 次中位数）        {one_s:8.2f} 秒   （目标 ≤ 1.5 秒；"
+          f"各次 {'、'.join(f'{s:.2f}' for s in one_runs)}）")
     print(f"  校验全部语料（validate）              {validate_s:8.2f} 秒   （目标 ≤ 2 秒）")
     print(f"  同一语料交给 Dask 集群（本机 {args.jobs} 个工作进程）{dask_s:8.2f} 秒   "
           f"（输出与本地构建{'逐字节相同' if not dask_differing else '不同：' + '、'.join(dask_differing[:5])}）")
