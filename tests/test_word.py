@@ -116,6 +116,14 @@ def test_rows_are_kept_on_one_page_unless_taller_than_half(docx, name, breaking)
     assert len(list(part(docx[name], "word/document.xml").iter(w("tr")))) > 25
 
 
+def test_the_annex_total_row_is_kept_with_its_grade(docx):
+    """总分 and 自评等级 are one block, as in the PDF (tbody.totals): never split by a page break."""
+    rows = list(part(docx["self-evaluation"], "word/document.xml").iter(w("tr")))
+    [total] = [r for r in rows if "".join(r.itertext()).startswith("总分")]
+    assert "".join(rows[rows.index(total) + 1].itertext()).startswith("自评等级")
+    assert all(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for p in total.iter(w("p")))
+
+
 def test_row_height_estimate():
     # 28 Chinese characters in a 100 mm column hold 51 half-width places a line (96.2 mm of 10.5 pt
     # text): two lines of 15.225 pt.

@@ -256,9 +256,12 @@ def add_table(fragment: Fragment, table: Table, orientation: str) -> None:
 
 
 def rows_kept_with_next(rows: list[list[Cell]], widths_mm: list[float], limit_mm: float) -> set[int]:
-    """Rows to keep with the row after them: title rows (every cell a label), and the rows of a
-    block merged under its first cell (一级 indicator, budget) when the block fits the limit."""
+    """Rows to keep with the row after them: title rows (every cell a label), the 总分 row with the
+    自评等级 row, and the rows of a block merged under its first cell (一级 indicator, budget) when
+    the block fits the limit."""
     keep = {r for r, cells in enumerate(rows[:-1]) if cells and all(c.label for c in cells if c.rowspan)}
+    keep |= {r for r, (cells, following) in enumerate(pairwise(rows))
+             if cells and following and cells[0].total and following[0].total}
     r = 0
     while r < len(rows):
         span = rows[r][0].rowspan if rows[r] else 1
