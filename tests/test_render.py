@@ -223,7 +223,8 @@ def test_no_garbage_collection_while_a_pdf_is_made(rendered):
         render_pdf(html)
     finally:
         gc.callbacks.remove(record)
-    assert generations in ([], [0])  # at most the young generation's, as the collector resumes (~95 if it ran)
+    # at most one young collection, where the collector resumes or before layout (~95 if it ran)
+    assert len(generations) <= 1 and 2 not in generations, generations
     assert gc.isenabled()
 
 
