@@ -98,11 +98,20 @@ def install() -> None:
     """Point click's gettext calls at the catalog (before any option is declared: some help texts
     are translated when the decorator runs), and let help columns align by display width."""
     click.formatting.term_len = display_width  # type: ignore[attr-defined]
+    click.exceptions.MissingParameter.format_message = _missing_message  # type: ignore[method-assign]
     for module in MODULES:
         if hasattr(module, "_"):
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+_click_missing_message = click.exceptions.MissingParameter.format_message
+
+
+def _missing_message(self: click.exceptions.MissingParameter) -> str:
+    """click ends “缺少参数 'FILE'” with an ASCII full stop of its own (not a message to translate)."""
+    return _click_missing_message(self).replace(".", "。", 1)
 
 
 class HelpFormatter(click.HelpFormatter):
