@@ -145,7 +145,8 @@ def scaffold(content: Path, department: str, year: int, *, name: str | None = No
 def plan(content: Path, department: str, year: int, *, name: str | None = None,
          schemas: Path = Path("schemas"), project: str | None = None) -> Plan:
     if not _DEPARTMENT_FOLDER.fullmatch(department):
-        raise ScaffoldError(f"部门文件夹名“{department}”不可用：请用字母、数字和连字符，如 my-dept")
+        raise ScaffoldError(f"部门文件夹名“{department}”不可用：不能含有 / \\ : * ? \" < > |，也不能以空格或“.”开头；"
+                            "如 my-dept 或 番禺区融媒体中心")
     folder = content / department
     profile = _profile(content, folder)
     taxonomy = profile.taxonomy or _taxonomy(content)

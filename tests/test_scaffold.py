@@ -147,7 +147,7 @@ def test_existing_files_are_never_overwritten(runner: CliRunner) -> None:
     pytest.param(["new", "media", "2030"], "没有找到 2029 年的申报表或自评报告", id="no-previous-year"),
     pytest.param(["new", "other", "2025"], "新建部门请用 --name 给出部门全称", id="new-department-without-name"),
     pytest.param(["new", "media", "2025", "--name", "另一个部门"], "不需要 --name", id="name-of-existing"),
-    pytest.param(["new", "../x", "2025", "--name", "某某部门"], "部门文件夹名", id="bad-folder-name"),
+    pytest.param(["new", "../x", "2025", "--name", "某某部门"], "部门文件夹名“../x”不可用：不能含有 /", id="bad-folder-name"),
 ])
 def test_refusals(runner: CliRunner, args: list[str], message: str) -> None:
     sample_tree()
