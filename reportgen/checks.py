@@ -44,8 +44,8 @@ class CheckContext:
         written value the check judged, which a waiver must name."""
         return self.source.finding(code, message, path, key=key, value=value)
 
-    def warning(self, code: str, message: str, path: Path) -> Finding:
-        return self.source.finding(code, message, path, warning=True)
+    def warning(self, code: str, message: str, path: Path, *, key: bool = False) -> Finding:
+        return self.source.finding(code, message, path, warning=True, key=key)
 
 
 Check = Callable[[CheckContext], Iterator[Finding]]
@@ -348,7 +348,7 @@ def self_evaluation_chain(ctx: CheckContext) -> Iterator[Finding]:
                             conflict.evaluation_path)
         for plan in ctx.chain.unevaluated:
             yield ctx.warning("W604", f"申报表中的{plan.subject}{_there(ctx, plan.declaration_path)}"
-                              "未在自评中评价", plan.evaluation_path)
+                              "未在自评中评价", plan.evaluation_path, key=True)
     for parent, key in chain.missing(doc):
         yield ctx.error("E001", f"缺少必填项“{key}”{note}", parent)
 

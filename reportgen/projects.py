@@ -173,8 +173,9 @@ def link_evaluation(ctx: CheckContext, document: Document, sibling: Sibling) -> 
 
 
 def _project_total(ctx: CheckContext, parts: list[Any], amount, department_total: Decimal, label: str,
-                   path: tuple, names: list[str], names_label: str) -> Iterator[Finding]:
-    """E710 more than 项目支出, W710 less (projects not yet written), W711 names on either side."""
+                   path: tuple, names: list[str], names_path: tuple) -> Iterator[Finding]:
+    """E710 more than 项目支出, W710 less (projects not yet written), W711 names on either side (at
+    the list of names, `names_path`)."""
     models = [part.model for part in parts if part.model is not None]
     if not models:
         return
@@ -192,11 +193,12 @@ def _project_total(ctx: CheckContext, parts: list[Any], amount, department_total
     projects = {_name_key(model.project) for model in models}
     missing = [name for name in names if _name_key(name) not in projects]
     surplus = [model.project for model in models if _name_key(model.project) not in {_name_key(n) for n in names}]
+    names_label = names_path[-1]
     if names and missing:
         yield ctx.warning("W711", f"{names_label}中的“{'”“'.join(missing)}”没有对应的项目表"
-                                  f"（projects/<项目>/ 下）", path)
+                                  f"（projects/<项目>/ 下）", names_path, key=True)
     if names and surplus:
-        yield ctx.warning("W711", f"项目“{'”“'.join(surplus)}”不在{names_label}中", path)
+        yield ctx.warning("W711", f"项目“{'”“'.join(surplus)}”不在{names_label}中", names_path, key=True)
 
 
 def _name_key(name: str) -> str:
@@ -210,7 +212,7 @@ def declaration_projects(ctx: CheckContext) -> Iterator[Finding]:
     doc = ctx.document
     yield from _project_total(ctx, ctx.parts, lambda m: m.funds.annual.total, doc.budget.expenditure.project,
                               "年度资金总额", ("预算整体情况", "部门预算支出", "项目支出"),
-                              [t.name for t in doc.key_tasks], "年度重点工作任务")
+                              [t.name for t in doc.key_tasks], ("年度重点工作任务",))
 
 
 def fill_project_spending(ctx: CheckContext, document: Document) -> None:
@@ -238,7 +240,7 @@ def evaluation_projects(ctx: CheckContext) -> Iterator[Finding]:
     yield from _project_total(ctx, ctx.parts, lambda m: m.funds.total.executed,
                               doc.background.finances.expenditure.project.amount, "全年执行数",
                               ("基本情况", "收支情况", "支出", "项目支出", "金额"),
-                              [item.name for item in spending], "重点任务项目支出")
+                              [item.name for item in spending], ("综合评价分析", "重点任务项目支出"))
     by_name = {_name_key(part.model.project): part.model for part in ctx.parts if part.model is not None}
     for index, item in enumerate(spending):
         path = ("综合评价分析", "重点任务项目支出", index)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 from samples import DECLARATION, DEPARTMENT, SELF_EVALUATION, edit, write_tree
+from tools import line_of, position_of
 
 from reportgen.build import related_inputs
 from reportgen.checked import check_all
@@ -23,12 +24,6 @@ def without(text: str, *parts: str) -> str:
     for part in parts:
         text = edit(text, part, "")
     return text
-
-
-def line_of(text: str, needle: str) -> int:
-    """1-based line of the only line containing `needle`."""
-    [number] = [i for i, line in enumerate(text.splitlines(), 1) if needle in line]
-    return number
 
 
 def tree(tmp_path: Path, evaluation: str, declaration: str | None = DECLARATION) -> Path:
@@ -105,6 +100,9 @@ def test_indicator_not_in_declaration_needs_its_own_target(tmp_path: Path) -> No
     found = [f for f in validate([tree(tmp_path, evaluation)]).findings]
     assert [(f.code, Path(f.file).name) for f in found] == [  # sorted by line: 二级 key, then item
         ("W604", "self-evaluation.yaml"), ("E001", "self-evaluation.yaml")]
+    # the declared indicator belongs under its 二级指标 key; the message names its line in the declaration
+    assert (found[0].position.line, found[0].position.col) == position_of(evaluation, "数量指标:")
+    assert f"declaration.yaml 第 {line_of(DECLARATION, '三级指标: 保障人数')} 行）未在自评中评价" in found[0].message
     assert "申报表中的三级指标“保障人数”（见" in found[0].message
     assert "同年度申报表中没有同名的指标或任务" in found[1].message
 
@@ -112,9 +110,14 @@ def test_indicator_not_in_declaration_needs_its_own_target(tmp_path: Path) -> No
 def test_declared_items_not_evaluated(tmp_path: Path) -> None:
     satisfaction = "  满意度指标:\n    服务对象满意度指标:\n      - 三级指标: 群众满意度\n" \
                    "        实际完成值: 95%\n"
-    root = tree(tmp_path, without(SHORT, satisfaction))
+    evaluation = without(SHORT, satisfaction)
+    root = tree(tmp_path, evaluation)
     codes = [(name, code) for name, code, _ in findings(root)]
     assert ("self-evaluation.yaml", "W604") in codes and ("self-evaluation.yaml", "W603") in codes
+    # its 一级指标 is gone: the warning points at 绩效指标, where it belongs, not at a sibling's line
+    [unevaluated] = [f for f in validate([root]).findings if f.code == "W604"]
+    assert "三级指标“群众满意度”" in unevaluated.message
+    assert (unevaluated.position.line, unevaluated.position.col) == position_of(evaluation, "绩效指标:")
 
 
 def test_broken_declaration(tmp_path: Path) -> None:

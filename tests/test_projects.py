@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from samples import DECLARATION, DEPARTMENT, SELF_EVALUATION, edit, write_tree
-from tools import ROOT, docx_text, html_text_parts, pdf_text, xlsx_text
+from tools import ROOT, docx_text, html_text_parts, line_of, pdf_text, position_of, xlsx_text
 
 from reportgen.build import build
 from reportgen.cli import main
@@ -155,7 +155,21 @@ def test_projects_beyond_the_departments_spending_are_named(tmp_path: Path) -> N
     found = findings(root)
     [surplus] = [f for f in found if f[1] == "E710"]
     assert surplus[:3] == ("declaration.yaml", "E710", 6) and "新增大项目 7,000.00" in surplus[3]  # 项目支出
-    assert any(f[1] == "W711" and "“新增大项目”不在年度重点工作任务中" in f[3] for f in found)
+    [named] = [f for f in found if f[1] == "W711"]
+    assert "“新增大项目”不在年度重点工作任务中" in named[3]
+    assert named[:3] == ("declaration.yaml", "W711", line_of(DECLARATION, "年度重点工作任务:"))  # the list of names
+
+
+def test_project_names_not_in_the_reports_list_are_located_at_the_list(tmp_path: Path) -> None:
+    renamed = edit(SELF_EVALUATION, "    - 名称: 机构运行辅助经费\n      全年预算数", "    - 名称: 机构运行经费\n      全年预算数")
+    root = tree(tmp_path)
+    write_tree(root, {"media/2024/self-evaluation.yaml": renamed})
+    named = [(f.code, Path(f.file).name, (f.position.line, f.position.col), f.message)
+             for f in validate([root]).findings if f.code == "W711"]
+    where = position_of(renamed, "重点任务项目支出:")
+    assert [f[:3] for f in named] == [("W711", "self-evaluation.yaml", where)] * 2
+    assert "重点任务项目支出中的“机构运行经费”没有对应的项目表" in named[0][3]
+    assert "项目“机构运行辅助经费”不在重点任务项目支出中" in named[1][3]
 
 
 def test_the_report_takes_project_spending_from_the_project_self_evaluations(tmp_path: Path) -> None:
@@ -178,13 +192,33 @@ def test_the_report_takes_project_spending_from_the_project_self_evaluations(tmp
 
 def test_the_sample_projects_of_the_seed_department() -> None:
     """Built from the seeds' key tasks: names and funds as published, nothing invented (W702)."""
-    found = [(f.file, f.code, f.message) for f in validate([ROOT / "content"]).findings]
+    findings = validate([ROOT / "content"]).findings
+    found = [(f.file, f.code, f.message) for f in findings]
     assert not [f for f in found if f[1].startswith("E") and f[1] not in ("E607", "E608")]
     projects = sorted(ROOT.glob("content/panyu-media-center/*/projects/*/project-*.yaml"))
     assert len(projects) == 10
-    assert any(f[1] == "W702" and "项目属性" in f[2] for f in found)
+    publishing = ROOT / "content/panyu-media-center/2023/projects/publishing/project-declaration.yaml"
+    [attribute] = [f for f in findings if f.code == "W702" and "项目属性" in f.message and
+                   Path(f.file).resolve() == publishing]
+    # a top-level field left out belongs to the document: its first key, after the header comments
+    text = publishing.read_text(encoding="utf-8")
+    assert (attribute.position.line, attribute.position.col) == position_of(text, "项目名称:")
     declaration = next(f for f in found if f[1] == "W710" and f[0].endswith("2023/declaration.yaml"))
     assert "6,221.32" in declaration[2] and "少 777.22" in declaration[2]
+
+
+@pytest.mark.parametrize(("left_out", "parent"), [
+    pytest.param("项目属性: 延续\n", "项目名称:", id="top-level-at-the-first-key"),
+    pytest.param("    财政拨款: 968.19\n", "年度资金总额:", id="annual-appropriation"),
+    pytest.param("  中期目标: 三年内保障编外人员队伍稳定。\n", "总体目标:", id="medium-term-goal"),
+])
+def test_a_field_left_out_is_located_where_it_belongs(tmp_path: Path, left_out: str, parent: str) -> None:
+    """W702 points at the key the field belongs under (the document's first key for a top-level one)."""
+    text = edit(PROJECT_DECLARATION, left_out, "")
+    root = write_tree(tmp_path, {"media/department.yaml": DEPARTMENT, f"{FOLDER}/project-declaration.yaml": text})
+    unstated = [(f.code, (f.position.line, f.position.col), f.message) for f in validate([root]).findings]
+    key = left_out.split(":")[0].strip()
+    assert unstated == [("W702", position_of(text, parent), f"未填写“{key}”：表中此栏将留空，请补充")]
 
 
 def test_build_writes_project_outputs_and_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

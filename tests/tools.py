@@ -54,6 +54,17 @@ def html_text_parts(html: bytes | str) -> list[str]:
     return parser.parts
 
 
+def position_of(text: str, needle: str) -> tuple[int, int]:
+    """1-based line and column where `needle` starts, on the only line of `text` containing it."""
+    [(number, line)] = [(i, line) for i, line in enumerate(text.splitlines(), 1) if needle in line]
+    return number, line.index(needle) + 1
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the only line containing `needle`."""
+    return position_of(text, needle)[0]
+
+
 def stray_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
 
