@@ -17,6 +17,7 @@ from samples import (
     parse,
     write_tree,
 )
+from tools import position_of
 
 from reportgen import kinds
 from reportgen.checks import CheckContext, run_checks
@@ -325,6 +326,18 @@ def test_waiver_on_a_score(stated: str, accepts: str, expected: list[tuple[str, 
                         waiver("E607", "综合评价分析.自评结论.自评得分", accepts)])
     findings = check(text, SELF)
     assert sorted((f.code, f.waived is not None) for f in findings) == expected, [f.format() for f in findings]
+    line, col = position_of(text, "自评得分:")
+    for finding in findings:
+        if finding.code == "E904":  # at the score written, the value after "自评得分: "
+            assert (finding.position.line, finding.position.col) == (line, col + len("自评得分: ")), finding.format()
+
+
+def test_a_grade_the_settings_do_not_have_is_located_at_the_grade() -> None:
+    text = apply(SELF, [("    评价:", "    自评等级: 特优\n    评价:")])
+    [finding] = [f for f in check(text, SELF) if f.code == "E904"]
+    line, col = position_of(text, "自评等级: 特优")
+    assert (finding.position.line, finding.position.col) == (line, col + len("自评等级: ")), finding.format()
+    assert finding.message == "自评等级“特优”不是设置中的等级（优、良、中、差）"
 
 
 def test_unused_waiver_is_a_warning() -> None:
