@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .render.templates import TEMPLATES
+from .source import load_text
 from .taxonomy import Taxonomy
 
 DEFAULT_PROFILE = "guangzhou"
@@ -34,12 +35,29 @@ BREAKDOWNS = {"事业发展性支出": ("部门预算支出", "事业发展性�
               "近两年收支金额": ("近两年收支金额",)}
 BREAKDOWN_DEFAULTS = {"事业发展性支出": True, "按预算级次划分": True, "近两年收支金额": False}
 DEFAULT_SHARE_DECIMALS = 2
+# The fixed wording a profile prints (文字), by table: the names of its labels. Their text is in the
+# profile only (guangzhou.yaml has the form's own); 资金表头 is the money table's six column headings.
+LABELS = "文字"
+LABEL_NAMES = {
+    "自评表": ("标题", "资金表头", "预算执行", "偏差原因", "总分", "自评等级"),
+    "预算整体情况": ("金额表头", "支出合计", "收入合计", "级次合计", "近两年收入", "收入金额表头", "近两年支出",
+                 "支出金额表头"),
+}
+LABEL_LISTS = {"资金表头": 6}
 # Indicator keys read by the scoring rules, not printed as such (their result is: 得分).
 SCORING_INPUTS = frozenset({"分值", "完成档次", "档内得分比例", "指标值类型"})
 
 
 class ProfileError(Exception):
     """A profile that cannot be read: the message names the file (and line) and what is wrong."""
+
+
+class _PlacedError(ValueError):
+    """A wrong value at `path` of the merged profile: reported at the line that wrote it."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,7 @@ class Profile:
     numbering: dict[int, str] = field(default_factory=dict)  # level → "1." style of that level
     breakdowns: frozenset[str] = frozenset(n for n, has in BREAKDOWN_DEFAULTS.items() if has)
     share_decimals: int = DEFAULT_SHARE_DECIMALS  # 占比小数位: decimals of every share (占比) printed
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # 文字: table → label name → text
     files: tuple[Path, ...] = ()
 
     def columns(self, table: str) -> tuple[Column, ...]:
@@ -91,8 +110,21 @@ def _load(name: str, templates: Path, stamp: tuple) -> Profile:
     data, files = _merged(name, templates, ())
     try:
         return _profile(name, data, files)
+    except _PlacedError as exc:
+        raise ProfileError(f"{_written_at(exc.path, files, templates)}: 表式“{name}”写法有误：{exc}") from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ProfileError(f"{_shown(files[-1], templates)}: 表式“{name}”写法有误：{exc}") from exc
+
+
+def _written_at(path: tuple[str | int, ...], files: tuple[Path, ...], templates: Path) -> str:
+    """file:line of `path` in the last of `files` (the extending profile first) that writes it, or
+    of what encloses it."""
+    sources = [load_text(f.read_text(encoding="utf-8"), _shown(f, templates)) for f in reversed(files)]
+    for depth in range(len(path), 0, -1):
+        for source in sources:
+            if path[:depth] in source.value_positions or path[:depth] in source.key_positions:
+                return f"{source.file}:{source.position(path[:depth]).line}"
+    return sources[0].file
 
 
 def _merged(name: str, templates: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], tuple[Path, ...]]:
@@ -150,6 +182,7 @@ def _profile(name: str, data: dict[str, Any], files: tuple[Path, ...]) -> Profil
         breakdowns=frozenset(name for name, has in BREAKDOWN_DEFAULTS.items()
                              if (data.get("预算口径") or {}).get(name, has)),
         share_decimals=_share_decimals(data.get("占比小数位", DEFAULT_SHARE_DECIMALS)),
+        labels=_labels(data.get(LABELS)),
         files=files,
     )
 
@@ -157,6 +190,50 @@ def _profile(name: str, data: dict[str, Any], files: tuple[Path, ...]) -> Profil
 def _share_decimals(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 4:
         raise ValueError(f"“占比小数位”应为 0 到 4 的整数，而不是“{value}”")
+    return value
+
+
+def _labels(data: Any) -> dict[str, dict[str, Any]]:
+    """文字: every label of LABEL_NAMES given, as text (资金表头: a list of six), nothing else."""
+    tables = _mapping(data, (LABELS,))
+    unknown = [t for t in tables if t not in LABEL_NAMES]
+    if unknown:
+        raise _PlacedError(f"“{LABELS}”下没有“{unknown[0]}”；可用：{'、'.join(LABEL_NAMES)}", (LABELS, unknown[0]))
+    labels = {}
+    for table, names in LABEL_NAMES.items():
+        given = _mapping(tables.get(table), (LABELS, table))
+        unknown = [n for n in given if n not in names]
+        if unknown:
+            raise _PlacedError(f"“{LABELS} → {table}”下没有“{unknown[0]}”；可用：{'、'.join(names)}",
+                               (LABELS, table, unknown[0]))
+        missing = [n for n in names if n not in given]
+        if missing:
+            raise _PlacedError(f"“{LABELS} → {table}”缺少：{'、'.join(missing)}", (LABELS, table))
+        labels[table] = {n: _label_text(given[n], (LABELS, table, n)) for n in names}
+    return labels
+
+
+def _mapping(value: Any, path: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _PlacedError(f"“{' → '.join(path)}”应为映射（“键: 值”），而不是“{value}”", path)
+    return value
+
+
+def _label_text(value: Any, path: tuple[str, ...]) -> str | tuple[str, ...]:
+    """A label's text; a list of LABEL_LISTS[name] texts for a list label."""
+    name = path[-1]
+    if name not in LABEL_LISTS:
+        return _text(value, path)
+    count = LABEL_LISTS[name]
+    if not isinstance(value, list) or len(value) != count:
+        raise _PlacedError(f"“{' → '.join(path)}”应为 {count} 项文字的列表（如 [a, b]），而不是“{value}”", path)
+    return tuple(_text(v, (*path, i)) for i, v in enumerate(value))
+
+
+def _text(value: Any, path: tuple[str | int, ...]) -> str:
+    if not isinstance(value, str) or not value.strip():
+        shown = " → ".join(str(p) if isinstance(p, str) else f"第 {p + 1} 项" for p in path)
+        raise _PlacedError(f"“{shown}”应为印出的文字，而不是“{value}”", path)
     return value
 
 

@@ -20,8 +20,6 @@ from ..taxonomy import Taxonomy
 from .blocks import Cell, IndicatorKey, Table
 from .indicators import indicator_table
 
-TITLE = "部门整体支出绩效自评表"
-MONEY_COLUMNS = ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
 HUNDRED = Decimal(100)
 # Indicator columns a portrait type area holds (the 财预〔2020〕10号 form has 8); a wider annex is
 # printed on landscape pages, as the declaration form is.
@@ -32,11 +30,11 @@ def annex(doc: SelfEvaluation, card: Scorecard, settings: Scoring, taxonomy: Tax
           profile: Profile) -> dict[str, Any]:
     indicators = scored_indicator_table(doc, card, settings, taxonomy, profile)
     return {
-        "title": TITLE,
+        "title": profile.labels["自评表"]["标题"],
         "department": doc.department,
         "year": doc.year,
         "unit": "万元",
-        "money_table": money_table(doc, card, settings),
+        "money_table": money_table(doc, card, settings, profile.labels["自评表"]),
         "indicator_table": indicators,
         "orientation": "landscape" if len(indicators.widths) > PORTRAIT_COLUMNS else "portrait",
         "complete": card.complete,
@@ -87,19 +85,20 @@ def _money_cell(value: Decimal | None) -> Cell:
     return Cell(money(value), numeric=True, value=value, number_format=money_number_format(value))
 
 
-def money_table(doc: SelfEvaluation, card: Scorecard, settings: Scoring) -> Table:
+def money_table(doc: SelfEvaluation, card: Scorecard, settings: Scoring, labels: dict[str, Any]) -> Table:
+    """The 年度预算执行情况 row (and the 执行率偏差原因 row), worded as `labels` (the profile's 文字 → 自评表)."""
     execution = card.execution
     rate = Cell(pct(execution.rate), numeric=True)
     if execution.rate is not None:
         rate = Cell(rate.text, numeric=True, value=execution.rate / HUNDRED,
                     number_format=pct_number_format(execution.rate))
-    rows = [[Cell("年度预算执行情况", label=True), _money_cell(execution.initial),
+    rows = [[Cell(labels["预算执行"], label=True), _money_cell(execution.initial),
              _money_cell(execution.adjusted), _money_cell(execution.executed),
              _points_cell(execution.points, settings), rate, _score_cell(execution.score, settings)]]
     reason = doc.background.finances.budget.reason
     if reason:
-        rows.append([Cell("执行率偏差原因", label=True), Cell(reason, colspan=6)])
-    return Table("annex-money", MONEY_COLUMNS, [22, 15, 15, 15, 8, 13, 12], rows)
+        rows.append([Cell(labels["偏差原因"], label=True), Cell(reason, colspan=6)])
+    return Table("annex-money", ["", *labels["资金表头"]], [22, 15, 15, 15, 8, 13, 12], rows)
 
 
 def scored_indicator_table(doc: SelfEvaluation, card: Scorecard, settings: Scoring, taxonomy: Taxonomy,
@@ -112,10 +111,11 @@ def scored_indicator_table(doc: SelfEvaluation, card: Scorecard, settings: Scori
     table = indicator_table("annex-indicators", "自评表绩效指标", doc.indicators, taxonomy, profile, overrides)
     keys = [*LEVEL_COLUMNS, *(c.key for c in profile.columns("自评表绩效指标"))]
     before = keys.index("分值")
+    labels = profile.labels["自评表"]
     after = len(keys) - before - 2
-    total = [Cell("总分", colspan=before, label=True), _points_cell(card.points_total, settings),
+    total = [Cell(labels["总分"], colspan=before, label=True), _points_cell(card.points_total, settings),
              _score_cell(card.total if card.complete else None, settings), *([Cell("", colspan=after)] if after else [])]
-    grade = [Cell("自评等级", colspan=before, label=True), Cell(grade_text(card), colspan=len(keys) - before, label=True)]
+    grade = [Cell(labels["自评等级"], colspan=before, label=True), Cell(grade_text(card), colspan=len(keys) - before, label=True)]
     for cell in (*total, *grade):
         cell.total = True
     table.rows += [total, grade]

@@ -46,13 +46,14 @@ def budget_row(cells: list[str | Decimal | None], *, header: bool = False, total
 # --- declaration ----------------------------------------------------------------------------
 
 
-def budget_rows(doc: Declaration) -> list[dict[str, Any]]:
+def budget_rows(doc: Declaration, labels: dict[str, Any]) -> list[dict[str, Any]]:
     """预算整体情况: 部门预算支出 beside 收入来源, then 事业发展性支出 beside 按预算级次划分 where the
     form has them (a Hubei form has neither), then the totals; last, where the form has them, the
-    收入 beside the 支出 of the two years before the budget year (近两年收支金额)."""
+    收入 beside the 支出 of the two years before the budget year (近两年收支金额). Sections are
+    named by their YAML keys; headings and totals are worded as `labels` (文字 → 预算整体情况)."""
     figures = derive.declaration_figures(doc)
     spending, income, levels = doc.budget.expenditure, doc.budget.income, doc.budget.levels
-    development, header = spending.development, "预算金额（万元）"
+    development, header = spending.development, labels["金额表头"]
     rows = [
         budget_row(["部门预算支出", header, "收入来源", header], header=True),
         budget_row(["基本支出", spending.basic, "财政拨款", income.appropriation]),
@@ -64,12 +65,13 @@ def budget_rows(doc: Declaration) -> list[dict[str, Any]]:
         right = [["按预算级次划分", header], ["区本级使用资金", levels.district],
                  ["拟用于对下转移支付资金", levels.transfers]] if levels else [["", ""]] * 3
         rows += [budget_row([*a, *b], header=i == 0) for i, (a, b) in enumerate(zip(left, right, strict=True))]
-    rows.append(budget_row(["部门预算支出合计", figures.expenditure_total,
-                            "收入来源合计", figures.income_total], total=True))
+    rows.append(budget_row([labels["支出合计"], figures.expenditure_total,
+                            labels["收入合计"], figures.income_total], total=True))
     if figures.levels_total is not None:
-        rows.append(budget_row(["", "", "按预算级次划分合计", figures.levels_total], total=True))
+        rows.append(budget_row(["", "", labels["级次合计"], figures.levels_total], total=True))
     if doc.budget.recent_years:
-        rows.append(budget_row(["近两年收入", "收入金额（万元）", "近两年支出", "支出金额（万元）"], header=True))
+        rows.append(budget_row([labels["近两年收入"], labels["收入金额表头"], labels["近两年支出"],
+                                labels["支出金额表头"]], header=True))
         rows += [budget_row([f"{y.year}年", y.income, f"{y.year}年", y.expenditure]) for y in doc.budget.recent_years]
     return rows
 
@@ -84,7 +86,7 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
         "department": doc.department,
         "year": doc.year,
         "header_values": header_values(doc.header, profile),
-        "budget_rows": budget_rows(doc),
+        "budget_rows": budget_rows(doc, profile.labels["预算整体情况"]),
         "overall_goal": split_paragraphs(doc.overall_goal),
         "tasks": [
             {"name": t.name, "content": t.content, "funds": money(t.funds), "goal": t.goal}
@@ -119,6 +121,7 @@ def self_evaluation_context(doc: SelfEvaluation, department: Department | None, 
         "paragraphs": split_paragraphs, "percent": derive.percent, "change": _signed_change,
         "share": lambda part, whole: pct(derive.percent(part, whole), profile.share_decimals),
         "fixed": _fixed, "number": lambda level, n: numbering[level](n),
+        "annex_title": profile.labels["自评表"]["标题"],
     }
     numbering = {**HEADING_NUMBERS, **{level: numbering_style(style) for level, style in profile.numbering.items()}}
     blocks = render_blocks("self-evaluation", data, tables, templates=templates, numbering=numbering)
