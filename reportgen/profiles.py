@@ -214,6 +214,8 @@ def _labels(data: Any) -> dict[str, dict[str, Any]]:
 
 
 def _mapping(value: Any, path: tuple[str, ...]) -> dict[str, Any]:
+    if value is None:
+        raise _PlacedError(f"缺少“{' → '.join(path)}”", path)
     if not isinstance(value, dict):
         raise _PlacedError(f"“{' → '.join(path)}”应为映射（“键: 值”），而不是“{value}”", path)
     return value

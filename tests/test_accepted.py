@@ -4,23 +4,17 @@ Word text, xlsx cells); a field it has no place for is refused (E303), naming th
 
 from __future__ import annotations
 
-import io
-import re
 import shutil
-import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 import yaml
-from pypdf import PdfReader
-from tools import ROOT, html_text_parts
+from tools import ROOT, texts
 
 from reportgen import profiles
 from reportgen.documents import Loader
 from reportgen.model.common import EvaluatedIndicator
 from reportgen.placement import TABLES
-from reportgen.render.formats import render_document
 
 FIXTURES = ROOT / "tests/fixtures/profiles"
 KINDS = {"declaration": "2023/declaration.yaml", "self-evaluation": "2022/self-evaluation.yaml"}
@@ -50,21 +44,6 @@ def marked_copy(tmp_path: Path, name: str, kind: str) -> tuple[Path, dict[str, s
             markers[f"表头.{field}"] = data["表头"][field] = f"Z{len(markers) + 1:02d}"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path, markers
-
-
-def texts(path: Path) -> dict[str, str]:
-    """Each output's text, whitespace removed (a narrow cell may wrap a marker)."""
-    document = Loader().load_document(path)
-    assert document.ok, [f.message for f in document.findings if f.is_error]
-    html = "".join(html_text_parts(render_document(document, "html")))
-    pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_document(document, "pdf"))).pages)
-    docx = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", zipfile.ZipFile(
-        io.BytesIO(render_document(document, "docx"))).read("word/document.xml").decode()))
-    workbook = openpyxl.load_workbook(io.BytesIO(render_document(document, "xlsx")))
-    xlsx = "".join(str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
-                   if cell.value is not None)
-    return {fmt: re.sub(r"\s+", "", text) for fmt, text in
-            {"html": html, "pdf": pdf, "docx": docx, "xlsx": xlsx}.items()}
 
 
 @pytest.mark.parametrize("kind", KINDS)

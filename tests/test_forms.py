@@ -16,7 +16,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
-from tools import ROOT, html_text_parts, position_of
+from tools import ROOT, html_text_parts, position_of, texts
 
 from reportgen import kinds, profiles
 from reportgen.documents import Loader
@@ -348,6 +348,93 @@ def test_share_decimals_must_be_a_small_whole_number(templates: Path) -> None:
         encoding="utf-8")
     with pytest.raises(ProfileError, match="占比小数位"):
         load_profile("hubei", templates)
+
+
+def test_example_rename_a_label(templates: Path) -> None:
+    """docs/templates.md 例 5: 把“总分”改为“合计得分” in the profile's 文字."""
+    edit(templates / "profiles/guangzhou.yaml", "    总分: 总分\n", "    总分: 合计得分\n")
+    annex = document_context(Loader().load_document(SELF), templates)["annex"]
+    assert [c.text for c in annex["indicator_table"].rows[-2][:1]] == ["合计得分"]
+    for fmt, text in texts(SELF).items():
+        assert "合计得分" in text, fmt
+
+
+def marked_labels(templates: Path) -> dict[str, str]:
+    """Every label of the profile's 文字 replaced by a marker (Y01, Y02…), in the guangzhou profile
+    that every shipped one extends; the 近两年收支金额 rows printed too. Returns marker → label."""
+    path = templates / "profiles/guangzhou.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    markers: dict[str, str] = {}
+
+    def marker(label: str) -> str:
+        markers[f"Y{len(markers) + 1:02d}"] = label
+        return f"Y{len(markers):02d}"
+
+    for labels in data["文字"].values():
+        for name, text in labels.items():
+            labels[name] = [marker(t) for t in text] if isinstance(text, list) else marker(text)
+    data["预算口径"] = {"近两年收支金额": True}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return markers
+
+
+def test_every_label_of_the_profile_is_printed_in_every_format(tmp_path: Path, templates: Path) -> None:
+    """文字: each label printed as the profile words it in HTML, PDF, Word and the spreadsheet, and
+    its built-in wording nowhere in the tables."""
+    markers = marked_labels(templates)
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "guangzhou", content)
+    declaration = content / "panyu-media-center/2023/declaration.yaml"
+    edit(declaration, "  按预算级次划分:\n", "  近两年收支金额:\n"
+         "    - {年度: 2021, 收入金额: 9876.54, 支出金额: 9650.12}\n"
+         "    - {年度: 2022, 收入金额: 10023.41, 支出金额: 9968.19}\n  按预算级次划分:\n")
+    report = content / "panyu-media-center/2022/self-evaluation.yaml"
+    edit(report, "      全年预算数: 8602.62\n", "      全年预算数: 8602.62\n      执行率偏差原因: 年中调减项目。\n")
+    outputs = {kind: texts(path) for kind, path in (("declaration", declaration), ("self-evaluation", report))}
+    for fmt in ("html", "pdf", "docx", "xlsx"):
+        printed = outputs["declaration"][fmt] + outputs["self-evaluation"][fmt]
+        assert [label for marker, label in markers.items() if marker not in printed] == [], fmt
+    for label in ("按预算级次划分合计", "收入金额（万元）", "全年执行数（B）", "执行率（B/A）", "年度预算执行情况"):
+        assert all(label not in text for kind in outputs.values() for text in kind.values()), label
+
+
+@pytest.mark.parametrize(("written", "line", "problem"), [
+    ("    总分: 100\n", 4, "“文字 → 自评表 → 总分”应为印出的文字，而不是“100”"),
+    ("    合计: 合计得分\n", 4, "“文字 → 自评表”下没有“合计”；可用：标题、资金表头"),
+    ("    资金表头: [年初预算数, 全年预算数]\n", 4, "“文字 → 自评表 → 资金表头”应为 6 项文字的列表"),
+    ("    资金表头:\n      - 年初\n      - 全年\n      - 执行\n      - 分值\n      - []\n      - 得分\n", 9,
+     "“文字 → 自评表 → 资金表头 → 第 5 项”应为印出的文字"),
+])
+def test_a_wrong_label_is_a_profile_error_at_its_line(tmp_path: Path, templates: Path, written: str, line: int,
+                                                      problem: str) -> None:
+    (templates / "profiles/worded.yaml").write_text(
+        f"继承: guangzhou\n文字:\n  自评表:\n{written}", encoding="utf-8")
+    with pytest.raises(ProfileError) as raised:
+        load_profile("worded", templates)
+    assert str(raised.value).startswith(f"templates/profiles/worded.yaml:{line}: ")
+    assert problem in str(raised.value)
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "guangzhou", content)
+    edit(content / "panyu-media-center/department.yaml", "表式: guangzhou", "表式: worded")
+    document = Loader().load_document(content / "panyu-media-center/2022/self-evaluation.yaml")
+    assert [f.code for f in document.findings if f.is_error] == ["E304"]
+    assert f"templates/profiles/worded.yaml:{line}: " in document.findings[0].message
+
+
+def test_an_unknown_table_of_labels_and_a_profile_without_labels_are_errors(templates: Path) -> None:
+    (templates / "profiles/a.yaml").write_text("继承: guangzhou\n名称: 甲\n文字:\n  申报表: {标题: 甲}\n",
+                                               encoding="utf-8")
+    with pytest.raises(ProfileError, match="a.yaml:4: .*“文字”下没有“申报表”；可用：自评表、预算整体情况"):
+        load_profile("a", templates)
+    own = yaml.safe_load((templates / "profiles/guangzhou.yaml").read_text(encoding="utf-8"))
+    del own["文字"]["预算整体情况"]["级次合计"]
+    (templates / "profiles/b.yaml").write_text(yaml.safe_dump(own, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ProfileError, match="“文字 → 预算整体情况”缺少：级次合计"):
+        load_profile("b", templates)
+    del own["文字"]
+    (templates / "profiles/b.yaml").write_text(yaml.safe_dump(own, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ProfileError, match="缺少“文字”"):
+        load_profile("b", templates)
 
 
 def test_the_chongqing_self_evaluation_form(tmp_path: Path) -> None:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import openpyxl
 import pytest
 from docx import Document as WordDocument
+from pypdf import PdfReader
 
 from reportgen.build import BuildReport, build
+from reportgen.documents import Loader
+from reportgen.render.formats import render_document
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ("html", "docx")  # PDF has its own tests; builds in tests stay quick
@@ -52,6 +59,21 @@ def html_text_parts(html: bytes | str) -> list[str]:
     parser.feed(html.decode("utf-8") if isinstance(html, bytes) else html)
     parser.close()
     return parser.parts
+
+
+def texts(path: Path) -> dict[str, str]:
+    """Each output's text, whitespace removed (a narrow cell may wrap a marker)."""
+    document = Loader().load_document(path)
+    assert document.ok, [f.message for f in document.findings if f.is_error]
+    html = "".join(html_text_parts(render_document(document, "html")))
+    pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_document(document, "pdf"))).pages)
+    docx = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", zipfile.ZipFile(
+        io.BytesIO(render_document(document, "docx"))).read("word/document.xml").decode()))
+    workbook = openpyxl.load_workbook(io.BytesIO(render_document(document, "xlsx")))
+    xlsx = "".join(str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
+                   if cell.value is not None)
+    return {fmt: re.sub(r"\s+", "", text) for fmt, text in
+            {"html": html, "pdf": pdf, "docx": docx, "xlsx": xlsx}.items()}
 
 
 def position_of(text: str, needle: str) -> tuple[int, int]:
