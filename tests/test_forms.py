@@ -351,11 +351,14 @@ def test_share_decimals_must_be_a_small_whole_number(templates: Path) -> None:
 
 
 def test_example_rename_a_label(templates: Path) -> None:
-    """docs/templates.md 例 5: 把“总分”改为“合计得分” in the profile's 文字."""
-    edit(templates / "profiles/guangzhou.yaml", "    总分: 总分\n", "    总分: 合计得分\n")
-    annex = document_context(Loader().load_document(SELF), templates)["annex"]
+    """docs/templates.md 例 5: 把“总分”改为“合计得分” in the 文字 of a profile that extends guangzhou."""
+    hunan = templates / "profiles/hunan.yaml"
+    hunan.write_text(hunan.read_text(encoding="utf-8") + "文字:\n  自评表:\n    总分: 合计得分\n", encoding="utf-8")
+    report = FIXTURES / "hunan/panyu-media-center/2022/self-evaluation.yaml"
+    annex = document_context(Loader().load_document(report), templates)["annex"]
     assert [c.text for c in annex["indicator_table"].rows[-2][:1]] == ["合计得分"]
-    for fmt, text in texts(SELF).items():
+    assert annex["indicator_table"].rows[-1][0].text == "自评等级"  # the other labels as inherited
+    for fmt, text in texts(report).items():
         assert "合计得分" in text, fmt
 
 
