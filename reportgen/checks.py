@@ -479,18 +479,19 @@ def indicator_taxonomy(ctx: CheckContext) -> Iterator[Finding]:
                                 ("绩效指标", first, second), key=True)
 
 
-def department_and_year(ctx: CheckContext) -> Iterator[Finding]:
-    """E401/E402: the document agrees with department.yaml and with its folder."""
-    if ctx.department is not None and ctx.document.department != ctx.department.name:
-        yield ctx.error(
-            "E401",
-            f"部门名称“{ctx.document.department}”与 department.yaml 中的“{ctx.department.name}”不一致",
-            ("部门名称",),
-        )
-    if ctx.folder_year is not None and ctx.document.year != ctx.folder_year:
-        yield ctx.error(
-            "E402", f"年度 {ctx.document.year} 与所在文件夹 {ctx.folder_year} 不一致", ("年度",)
-        )
+def department_and_year_at(key: str) -> Check:
+    """E401/E402: the department named at `key` is department.yaml's, the year its folder's."""
+    def check(ctx: CheckContext) -> Iterator[Finding]:
+        if ctx.department is not None and ctx.document.department != ctx.department.name:
+            yield ctx.error("E401", f"{key}“{ctx.document.department}”与 department.yaml 中的部门名称"
+                                    f"“{ctx.department.name}”不一致", (key,))
+        if ctx.folder_year is not None and ctx.document.year != ctx.folder_year:
+            yield ctx.error("E402", f"年度 {ctx.document.year} 与所在年度文件夹 {ctx.folder_year} 不一致", ("年度",))
+
+    return check
+
+
+department_and_year = department_and_year_at("部门名称")
 
 
 def run_checks(ctx: CheckContext, checks: Sequence[Check]) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from decimal import Decimal
 
@@ -56,6 +57,13 @@ def wide(char: str) -> bool:
 def display_width(text: str) -> int:
     """Width of a text in half-width characters: Chinese characters and full-width marks count two."""
     return sum(2 if wide(c) else 1 for c in text)
+
+
+def wrapped_lines(text: str, places: float) -> int:
+    """Lines `text` takes where a line holds `places` half-width characters: each of its own lines
+    at least one. The one estimate behind every row height (PDF, Word, spreadsheet)."""
+    usable = max(places, 1)
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in (text or "").split("\n"))
 
 
 def _unsigned_zero(value: Decimal) -> Decimal:

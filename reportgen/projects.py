@@ -19,6 +19,7 @@ from .checks import (
     CheckContext,
     check_rate,
     check_sum,
+    department_and_year_at,
     indicator_taxonomy,
     never_waived,
     punctuation,
@@ -51,14 +52,7 @@ def evaluation_figures(doc: ProjectSelfEvaluation) -> ProjectEvaluationFigures:
 # --- checks of a project declaration -----------------------------------------------------------
 
 
-def identity(ctx: CheckContext) -> Iterator[Finding]:
-    """E401/E402: 主管部门 as in department.yaml; 年度 as its year folder."""
-    doc = ctx.document
-    if ctx.department is not None and doc.department != ctx.department.name:
-        yield ctx.error("E401", f"主管部门“{doc.department}”与 department.yaml 中的部门名称“{ctx.department.name}”不一致",
-                        ("主管部门",))
-    if ctx.folder_year is not None and doc.year != ctx.folder_year:
-        yield ctx.error("E402", f"年度 {doc.year} 与所在年度文件夹 {ctx.folder_year} 不一致", ("年度",))
+identity = department_and_year_at("主管部门")
 
 
 def declaration_funds(ctx: CheckContext) -> Iterator[Finding]:

@@ -222,9 +222,9 @@ def test_check(name: str, edits: list[tuple[str, str]], expected: tuple | None) 
 LAYOUTS = [
     pytest.param(DEPARTMENT_NAME, "2024", [], id="consistent"),
     pytest.param("广州市番禺区文化广电旅游体育局", "2024",
-                 [("E401", 1, 7, "与 department.yaml 中的“广州市番禺区文化广电旅游体育局”不一致")],
+                 [("E401", 1, 7, "与 department.yaml 中的部门名称“广州市番禺区文化广电旅游体育局”不一致")],
                  id="E401-department-name"),
-    pytest.param(DEPARTMENT_NAME, "2023", [("E402", 2, 5, "年度 2024 与所在文件夹 2023 不一致")],
+    pytest.param(DEPARTMENT_NAME, "2023", [("E402", 2, 5, "年度 2024 与所在年度文件夹 2023 不一致")],
                  id="E402-year-folder"),
     pytest.param(DEPARTMENT_NAME, "草稿", [], id="non-year-folder"),
     pytest.param(None, "2024", [("W403", 1, 1, "未找到本部门的 department.yaml")],

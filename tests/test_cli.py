@@ -91,7 +91,7 @@ def test_errors_are_listed_sorted_by_file_and_line(runner: CliRunner) -> None:
         (self_evaluation, 8, 13, "E104"),
         (self_evaluation, 30, 23, "E006"),  # at the 万元 written after the number
     ]
-    assert lines[0] == f"{declaration}:2:5: 错误 E402 [年度] 年度 2024 与所在文件夹 2023 不一致"
+    assert lines[0] == f"{declaration}:2:5: 错误 E402 [年度] 年度 2024 与所在年度文件夹 2023 不一致"
     assert lines[-1] == (f"{self_evaluation}:30:23: 错误 E006 [基本情况.收支情况.收入.来源[1].金额] "
                          "数字后不要写单位“万元”（单位为万元），请改为：10000.00")
     assert result.stderr.splitlines() == ["已校验 3 个文件：6 个错误，0 个警告"]

@@ -50,3 +50,17 @@ def test_report_prints_rates_as_the_seed_does():
     for phrase in ("实际执行数2,716.81万元，预算执行率100%", "完成预算99.21%", "占项目支出7.6%"):
         assert phrase.replace("，", ",") in seed.replace("，", ",")  # the seed writes some commas half-width
         assert phrase in html, phrase
+
+
+@pytest.mark.parametrize(("text", "places", "lines"), [
+    ("一二三四五", 10, 1),  # 10 half-width places: five Chinese characters fill one line
+    ("一二三四五六", 10, 2),
+    ("abcdefghijk", 10, 2),  # Latin letters take one place each
+    ("一\n\n二", 10, 3),  # each line of the text, an empty one too, takes a line
+    ("", 10, 1),
+    ("一二", 0, 4),  # a column narrower than a place still holds one
+])
+def test_wrapped_lines(text, places, lines):
+    from reportgen.format import wrapped_lines
+
+    assert wrapped_lines(text, places) == lines

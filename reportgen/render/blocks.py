@@ -5,12 +5,11 @@ Headings are numbered here (一、（一）1.（1）), never in a template.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..format import chinese_number
+from ..format import chinese_number, wrapped_lines
 
 IndicatorKey = tuple[str, str, int]  # (一级, 二级, index)
 
@@ -56,8 +55,8 @@ class Table:
         lines, column = 0, 0
         for cell in row:
             width = sum(self.widths[column:column + cell.colspan]) / 100 * TYPE_AREA_WIDTH_PT
-            per_line = max(1, int(width / ESTIMATE_FONT_PT) - 1)  # less the cell's padding
-            lines = max(lines, sum(math.ceil(max(1, len(part)) / per_line) for part in cell.text.split("\n")))
+            per_line = max(1, int(width / ESTIMATE_FONT_PT) - 1)  # full ems, less the cell's padding
+            lines = max(lines, wrapped_lines(cell.text, 2 * per_line))
             column += cell.colspan
         return lines * ESTIMATE_LINE_PT > 0.8 * TYPE_AREA_HEIGHT_PT
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
-import math
 import re
 import zipfile
 from bisect import bisect_left
@@ -30,7 +29,7 @@ from docx.shared import Emu, Mm
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from ..format import display_width
+from ..format import wrapped_lines
 from .blocks import Cell, Table
 from .templates import TEMPLATES
 
@@ -278,9 +277,7 @@ def row_height_mm(cells: list[Cell], widths_mm: list[float]) -> float:
     for cell in cells:
         if cell.rowspan == 1:
             text_pt = (sum(widths_mm[column : column + cell.colspan]) - CELL_PADDING_MM) * PT_PER_MM
-            per_line = max(int(2 * text_pt / TABLE_TEXT_PT), 1)  # half-width characters per line
-            lines = max(lines, sum(max(1, math.ceil(display_width(part) / per_line))
-                                   for part in cell.text.split("\n")))
+            lines = max(lines, wrapped_lines(cell.text, int(2 * text_pt / TABLE_TEXT_PT)))
         column += cell.colspan
     return lines * TABLE_LINE_PT / PT_PER_MM
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import math
 import zipfile
 from collections.abc import Sequence
 from typing import Any
@@ -21,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ..format import display_width, money_number_format
+from ..format import money_number_format, wrapped_lines
 from .blocks import Cell, Table
 from .docx import reproducible_zip
 
@@ -130,7 +129,7 @@ def _title(sheet: Worksheet, row: int, width: int, text: str, table_widths: list
     write_text(cell, text)
     cell.font = Font(name=HEADING_FONT, size=size)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    lines = _lines(text, _chars(sum(table_widths)) * 11 / size)
+    lines = wrapped_lines(text, _chars(sum(table_widths)) * 11 / size - 1.5)
     sheet.row_dimensions[row].height = lines * size * 1.4 + 8
 
 
@@ -184,15 +183,9 @@ def _row_height(cells: list[Cell], starts: list[int], spans: Sequence[int], grid
         if cell.rowspan == 1:
             first = starts[column] - 1
             last = starts[column + cell.colspan - 1] - 1 + spans[column + cell.colspan - 1]
-            lines = max(lines, _lines(cell.text, sum(grid[first:last])))
+            lines = max(lines, wrapped_lines(cell.text, sum(grid[first:last]) - 1.5))  # less the padding
         column += cell.colspan
     return round(lines * LINE_HEIGHT + 6, 1)
-
-
-def _lines(text: str, width: float) -> int:
-    """Lines a text takes in a column of `width` characters (CJK characters count two)."""
-    usable = max(width - 1.5, 1)
-    return sum(max(1, math.ceil(display_width(part) / usable)) for part in (text or "").split("\n"))
 
 
 def _borders(sheet: Worksheet, first: int, last: int, width: int) -> None:
