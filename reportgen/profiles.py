@@ -36,14 +36,18 @@ BREAKDOWNS = {"事业发展性支出": ("部门预算支出", "事业发展性�
 BREAKDOWN_DEFAULTS = {"事业发展性支出": True, "按预算级次划分": True, "近两年收支金额": False}
 DEFAULT_SHARE_DECIMALS = 2
 # The fixed wording a profile prints (文字), by table: the names of its labels. Their text is in the
-# profile only (guangzhou.yaml has the form's own); 资金表头 is the money table's six column headings.
+# profile only (guangzhou.yaml has the form's own). List labels are a table's column headings, of
+# the given count: the annex's money table, the declaration's and the report's task tables.
 LABELS = "文字"
 LABEL_NAMES = {
     "自评表": ("标题", "资金表头", "预算执行", "偏差原因", "总分", "自评等级"),
     "预算整体情况": ("金额表头", "支出合计", "收入合计", "级次合计", "近两年收入", "收入金额表头", "近两年支出",
                  "支出金额表头"),
+    "申报表": ("部门名称", "预算整体情况", "总体绩效目标", "年度重点工作任务", "任务表头", "合计", "其他任务",
+            "绩效指标"),
+    "任务完成情况": ("表头",),
 }
-LABEL_LISTS = {"资金表头": 6}
+LABEL_LISTS = {("自评表", "资金表头"): 6, ("申报表", "任务表头"): 4, ("任务完成情况", "表头"): 5}
 # Indicator keys read by the scoring rules, not printed as such (their result is: 得分).
 SCORING_INPUTS = frozenset({"分值", "完成档次", "档内得分比例", "指标值类型"})
 
@@ -194,7 +198,8 @@ def _share_decimals(value: Any) -> int:
 
 
 def _labels(data: Any) -> dict[str, dict[str, Any]]:
-    """文字: every label of LABEL_NAMES given, as text (资金表头: a list of six), nothing else."""
+    """文字: every label of LABEL_NAMES given, as text (a list label: a list of LABEL_LISTS texts),
+    nothing else."""
     tables = _mapping(data, (LABELS,))
     unknown = [t for t in tables if t not in LABEL_NAMES]
     if unknown:
@@ -222,11 +227,10 @@ def _mapping(value: Any, path: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _label_text(value: Any, path: tuple[str, ...]) -> str | tuple[str, ...]:
-    """A label's text; a list of LABEL_LISTS[name] texts for a list label."""
-    name = path[-1]
-    if name not in LABEL_LISTS:
+    """A label's text; a list of LABEL_LISTS[(table, name)] texts for a list label."""
+    count = LABEL_LISTS.get(path[1:])
+    if count is None:
         return _text(value, path)
-    count = LABEL_LISTS[name]
     if not isinstance(value, list) or len(value) != count:
         raise _PlacedError(f"“{' → '.join(path)}”应为 {count} 项文字的列表（如 [a, b]），而不是“{value}”", path)
     return tuple(_text(v, (*path, i)) for i, v in enumerate(value))

@@ -362,23 +362,47 @@ def test_example_rename_a_label(templates: Path) -> None:
         assert "合计得分" in text, fmt
 
 
-def marked_labels(templates: Path) -> dict[str, str]:
+def test_a_profile_rewords_the_task_tables_and_inherits_the_rest(templates: Path) -> None:
+    """文字 → 申报表 and 任务完成情况 merge over guangzhou's like the other tables: the changed labels
+    printed in the declaration's form and the report's task table, the others as inherited."""
+    hunan = templates / "profiles/hunan.yaml"
+    hunan.write_text(hunan.read_text(encoding="utf-8") + "文字:\n  申报表:\n    其他任务: 其他工作任务\n"
+                     "    预算整体情况: 预算情况\n  任务完成情况:\n    表头: [任务, 内容, 资金（万元）, 目标, 落实结果]\n",
+                     encoding="utf-8")
+    declaration = texts(FIXTURES / "hunan/panyu-media-center/2023/declaration.yaml")
+    report = texts(FIXTURES / "hunan/panyu-media-center/2022/self-evaluation.yaml")
+    for fmt in ("html", "pdf", "docx"):
+        assert "其他工作任务" in declaration[fmt] and "其他需完成的任务" not in declaration[fmt], fmt
+        assert "预算情况" in declaration[fmt] and "基本信息" not in declaration[fmt], fmt
+        assert "期望达到的目标（概述）" in declaration[fmt], fmt  # inherited
+        assert "落实结果" in report[fmt] and "期望达到的目标（概述）" not in report[fmt], fmt
+
+
+def marked_labels(templates: Path) -> dict[str, tuple[str, str, str]]:
     """Every label of the profile's 文字 replaced by a marker (Y01, Y02…), in the guangzhou profile
-    that every shipped one extends; the 近两年收支金额 rows printed too. Returns marker → label."""
+    that every shipped one extends; the 近两年收支金额 rows printed too. Returns marker → (table,
+    label name, built-in text)."""
     path = templates / "profiles/guangzhou.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    markers: dict[str, str] = {}
+    markers: dict[str, tuple[str, str, str]] = {}
 
-    def marker(label: str) -> str:
-        markers[f"Y{len(markers) + 1:02d}"] = label
+    def marker(table: str, name: str, label: str) -> str:
+        markers[f"Y{len(markers) + 1:02d}"] = (table, name, label)
         return f"Y{len(markers):02d}"
 
-    for labels in data["文字"].values():
+    for table, labels in data["文字"].items():
         for name, text in labels.items():
-            labels[name] = [marker(t) for t in text] if isinstance(text, list) else marker(text)
+            labels[name] = ([marker(table, name, t) for t in text] if isinstance(text, list)
+                            else marker(table, name, text))
     data["预算口径"] = {"近两年收支金额": True}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return markers
+
+
+# The spreadsheets hold the declaration's indicator and budget sheets and the 自评表: not the
+# declaration's other sections nor the report's task table.
+NOT_IN_SPREADSHEETS = {("申报表", name) for name in ("预算整体情况", "总体绩效目标", "年度重点工作任务", "任务表头",
+                                                    "合计", "其他任务")} | {("任务完成情况", "表头")}
 
 
 def test_every_label_of_the_profile_is_printed_in_every_format(tmp_path: Path, templates: Path) -> None:
@@ -396,22 +420,30 @@ def test_every_label_of_the_profile_is_printed_in_every_format(tmp_path: Path, t
     outputs = {kind: texts(path) for kind, path in (("declaration", declaration), ("self-evaluation", report))}
     for fmt in ("html", "pdf", "docx", "xlsx"):
         printed = outputs["declaration"][fmt] + outputs["self-evaluation"][fmt]
-        assert [label for marker, label in markers.items() if marker not in printed] == [], fmt
-    for label in ("按预算级次划分合计", "收入金额（万元）", "全年执行数（B）", "执行率（B/A）", "年度预算执行情况"):
+        expected = {m: label for m, (table, name, label) in markers.items()
+                    if fmt != "xlsx" or (table, name) not in NOT_IN_SPREADSHEETS}
+        assert [label for marker, label in expected.items() if marker not in printed] == [], fmt
+    for label in ("按预算级次划分合计", "收入金额（万元）", "全年执行数（B）", "执行率（B/A）", "年度预算执行情况",
+                  "拟投入的资金（万元）", "期望达到的目标（概述）", "其他需完成的任务（可选填）", "基本信息"):
         assert all(label not in text for kind in outputs.values() for text in kind.values()), label
 
 
 @pytest.mark.parametrize(("written", "line", "problem"), [
-    ("    总分: 100\n", 4, "“文字 → 自评表 → 总分”应为印出的文字，而不是“100”"),
-    ("    合计: 合计得分\n", 4, "“文字 → 自评表”下没有“合计”；可用：标题、资金表头"),
-    ("    资金表头: [年初预算数, 全年预算数]\n", 4, "“文字 → 自评表 → 资金表头”应为 6 项文字的列表"),
-    ("    资金表头:\n      - 年初\n      - 全年\n      - 执行\n      - 分值\n      - []\n      - 得分\n", 9,
+    ("  自评表:\n    总分: 100\n", 4, "“文字 → 自评表 → 总分”应为印出的文字，而不是“100”"),
+    ("  自评表:\n    合计: 合计得分\n", 4, "“文字 → 自评表”下没有“合计”；可用：标题、资金表头"),
+    ("  自评表:\n    资金表头: [年初预算数, 全年预算数]\n", 4, "“文字 → 自评表 → 资金表头”应为 6 项文字的列表"),
+    ("  自评表:\n    资金表头:\n      - 年初\n      - 全年\n      - 执行\n      - 分值\n      - []\n      - 得分\n", 9,
      "“文字 → 自评表 → 资金表头 → 第 5 项”应为印出的文字"),
+    ("  申报表:\n    合计: 合计\n    任务表头: [名称, 内容, 资金]\n", 5,
+     "“文字 → 申报表 → 任务表头”应为 4 项文字的列表"),
+    ("  申报表:\n    总体绩效目标: [总体, 目标]\n", 4, "“文字 → 申报表 → 总体绩效目标”应为印出的文字"),
+    ("  申报表:\n    标题: 申报表\n", 4, "“文字 → 申报表”下没有“标题”；可用：部门名称、预算整体情况"),
+    ("  任务完成情况:\n    表头: 名称\n", 4, "“文字 → 任务完成情况 → 表头”应为 5 项文字的列表"),
 ])
 def test_a_wrong_label_is_a_profile_error_at_its_line(tmp_path: Path, templates: Path, written: str, line: int,
                                                       problem: str) -> None:
     (templates / "profiles/worded.yaml").write_text(
-        f"继承: guangzhou\n文字:\n  自评表:\n{written}", encoding="utf-8")
+        f"继承: guangzhou\n文字:\n{written}", encoding="utf-8")
     with pytest.raises(ProfileError) as raised:
         load_profile("worded", templates)
     assert str(raised.value).startswith(f"templates/profiles/worded.yaml:{line}: ")
@@ -425,9 +457,10 @@ def test_a_wrong_label_is_a_profile_error_at_its_line(tmp_path: Path, templates:
 
 
 def test_an_unknown_table_of_labels_and_a_profile_without_labels_are_errors(templates: Path) -> None:
-    (templates / "profiles/a.yaml").write_text("继承: guangzhou\n名称: 甲\n文字:\n  申报表: {标题: 甲}\n",
+    (templates / "profiles/a.yaml").write_text("继承: guangzhou\n名称: 甲\n文字:\n  项目表: {标题: 甲}\n",
                                                encoding="utf-8")
-    with pytest.raises(ProfileError, match="a.yaml:4: .*“文字”下没有“申报表”；可用：自评表、预算整体情况"):
+    with pytest.raises(ProfileError,
+                       match="a.yaml:4: .*“文字”下没有“项目表”；可用：自评表、预算整体情况、申报表、任务完成情况"):
         load_profile("a", templates)
     own = yaml.safe_load((templates / "profiles/guangzhou.yaml").read_text(encoding="utf-8"))
     del own["文字"]["预算整体情况"]["级次合计"]

@@ -76,16 +76,26 @@ def budget_rows(doc: Declaration, labels: dict[str, Any]) -> list[dict[str, Any]
     return rows
 
 
+# The relative column widths of the declaration form's fixed sections; those of 表头 and 绩效指标
+# follow the profile's header fields and indicator columns.
+DECLARATION_WIDTHS = {"部门名称": (9, 91), "预算整体情况": (9, 25, 20, 26, 20), "总体绩效目标": (9, 91),
+                      "年度重点工作任务": (15, 33, 12, 40)}
+
+
 def declaration_context(doc: Declaration, department: Department | None, taxonomy: Taxonomy,
                         profile: Profile) -> dict[str, Any]:
-    """`doc` with its references filled in (checks.fill_references), as every text below."""
+    """`doc` with its references filled in (checks.fill_references), as every text below. The form's
+    sections are laid out (`section_widths`) and labelled (`labels`, 文字 → 申报表) here, for the HTML
+    and the Word form alike."""
+    indicators = indicator_table("indicators", "申报表绩效指标", doc.indicators, taxonomy, profile)
+    header = header_values(doc.header, profile)
     return {
         "kind": "declaration",
         "title": "部门整体预算绩效目标申报表",
         "form_number": doc.form_number or "",
         "department": doc.department,
         "year": doc.year,
-        "header_values": header_values(doc.header, profile),
+        "header_values": header,
         "budget_rows": budget_rows(doc, profile.labels["预算整体情况"]),
         "overall_goal": split_paragraphs(doc.overall_goal),
         "tasks": [
@@ -94,9 +104,22 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
         ],
         "tasks_total": money(sum((t.funds for t in doc.key_tasks), Decimal(0))),
         "other_tasks": doc.other_tasks or "",
-        "indicator_table": indicator_table("indicators", "申报表绩效指标", doc.indicators, taxonomy, profile),
+        "indicator_table": indicators,
+        "section_widths": {"表头": _pair_widths(len(header)), **{n: list(w) for n, w in DECLARATION_WIDTHS.items()},
+                           "绩效指标": list(indicators.widths)},
+        "labels": profile.labels["申报表"],
         "pdf_title": f"{doc.department}{doc.year}年部门整体预算绩效目标申报表",
     }
+
+
+def _pair_widths(pairs: int) -> list[int]:
+    """Label and value columns of `pairs` header fields on one row, summing to 100."""
+    if not pairs:
+        return [100]
+    per = 100 // pairs
+    widths = [w for _ in range(pairs) for w in (9, per - 9)]
+    widths[-1] += 100 - per * pairs
+    return widths
 
 
 # --- self-evaluation ------------------------------------------------------------------------
@@ -112,7 +135,7 @@ def self_evaluation_context(doc: SelfEvaluation, department: Department | None, 
     card = card or scoring.score(doc, scoring_settings)
     tables = {
         "指标设定": indicator_table("indicator-settings", "指标设定", doc.indicators, taxonomy, profile),
-        "任务完成情况": tasks_table(doc),
+        "任务完成情况": tasks_table(doc, profile.labels["任务完成情况"]["表头"]),
     }
     data = {
         "doc": doc, "department": department, "year": doc.year,
@@ -154,14 +177,13 @@ def _fixed(value: Decimal, decimals: int) -> str:
     return f"{derive.quantize(value, decimals):.{decimals}f}"
 
 
-def tasks_table(doc: SelfEvaluation) -> Table:
-    """各项工作任务绩效目标完成情况: one row per task."""
+def tasks_table(doc: SelfEvaluation, headings: tuple[str, ...]) -> Table:
+    """各项工作任务绩效目标完成情况: one row per task, under `headings` (文字 → 任务完成情况 → 表头)."""
     rows = []
     for i, task in enumerate(doc.analysis.tasks):
         outcome = "\n".join(split_paragraphs(task.outcome))
         rows.append([Cell(f"任务{i + 1}：{task.name}"), Cell(task.content or ""),
                      Cell(money(task.funds), numeric=True), Cell(task.goal or ""), Cell(outcome)])
     return Table(
-        "tasks", ["名称", "主要实施内容", "拟投入的资金（万元）", "期望达到的目标（概述）", "完成情况"],
-        [11, 13, 15, 26, 35], rows,  # the funds column holds 9,999.99 on one line
+        "tasks", list(headings), [11, 13, 15, 26, 35], rows,  # the funds column holds 9,999.99 on one line
     )

@@ -158,43 +158,31 @@ def _declaration_form(template: DocxTemplate, context: dict[str, Any]):
 
 
 def declaration_sections(context: dict[str, Any]) -> dict[str, tuple[list[int], list[list[Cell]]]]:
-    """Each section of the form: (relative column widths, rows)."""
+    """Each section of the form: (relative column widths, rows), as the context lays it out."""
+    labels = context["labels"]
     header = [[cell for name, value in context["header_values"]
                for cell in (Cell(name, label=True), Cell(value))]]
-    identity = [[Cell("部门名称", label=True), Cell(context["department"])]]
+    identity = [[Cell(labels["部门名称"], label=True), Cell(context["department"])]]
     budget_rows = []
     for i, row in enumerate(context["budget_rows"]):
-        label = Cell("基本信息\n预算整体情况" if i == 0 else "", rowspan=len(context["budget_rows"]) if i == 0 else 0,
+        label = Cell(labels["预算整体情况"] if i == 0 else "", rowspan=len(context["budget_rows"]) if i == 0 else 0,
                      label=True)
         cells = [Cell(text, label=row["header"] or k % 2 == 0, numeric=not row["header"] and k % 2 == 1)
                  for k, text in enumerate(row["cells"])]
         budget_rows.append([label, *cells])
-    goal = [[Cell("总体绩效目标", label=True), Cell("\n".join(context["overall_goal"]))]]
-    task_rows = [[Cell("年度重点工作任务", colspan=4, label=True)],
-                 [Cell(c, label=True) for c in ("名称", "主要实施内容", "拟投入的资金（万元）", "期望达到的目标（概述）")]]
+    goal = [[Cell(labels["总体绩效目标"], label=True), Cell("\n".join(context["overall_goal"]))]]
+    task_rows = [[Cell(labels["年度重点工作任务"], colspan=4, label=True)],
+                 [Cell(c, label=True) for c in labels["任务表头"]]]
     task_rows += [[Cell(t["name"], label=True), Cell(t["content"]), Cell(t["funds"], numeric=True),
                    Cell(t["goal"])] for t in context["tasks"]]
-    task_rows.append([Cell("合计", label=True), Cell(""), Cell(context["tasks_total"], numeric=True), Cell("")])
-    task_rows.append([Cell("其他需完成的任务（可选填）", label=True), Cell(context["other_tasks"], colspan=3)])
+    task_rows.append([Cell(labels["合计"], label=True), Cell(""), Cell(context["tasks_total"], numeric=True), Cell("")])
+    task_rows.append([Cell(labels["其他任务"], label=True), Cell(context["other_tasks"], colspan=3)])
     indicators = context["indicator_table"]
-    indicator_rows = [[Cell("绩效指标", colspan=len(indicators.columns), label=True)],
+    indicator_rows = [[Cell(labels["绩效指标"], colspan=len(indicators.columns), label=True)],
                       [Cell(c, label=True) for c in indicators.columns], *indicators.rows]
-    header_widths = _pair_widths(len(context["header_values"]))
-    return {
-        "表头": (header_widths, header), "部门名称": ([9, 91], identity),
-        "预算整体情况": ([9, 25, 20, 26, 20], budget_rows), "总体绩效目标": ([9, 91], goal),
-        "年度重点工作任务": ([15, 33, 12, 40], task_rows), "绩效指标": (list(indicators.widths), indicator_rows),
-    }
-
-
-def _pair_widths(pairs: int) -> list[int]:
-    """Label and value columns of `pairs` header fields on one row, summing to 100."""
-    if not pairs:
-        return [100]
-    per = 100 // pairs
-    widths = [w for _ in range(pairs) for w in (9, per - 9)]
-    widths[-1] += 100 - per * pairs
-    return widths
+    rows = {"表头": header, "部门名称": identity, "预算整体情况": budget_rows, "总体绩效目标": goal,
+            "年度重点工作任务": task_rows, "绩效指标": indicator_rows}
+    return {name: (context["section_widths"][name], section_rows) for name, section_rows in rows.items()}
 
 
 def one_grid(kind: str, sections: list[tuple[list[int], list[list[Cell]]]], *, header_rows: int = 0) -> Table:

@@ -72,12 +72,13 @@ def workbook_bytes(workbook: Workbook, title: str) -> bytes:
 
 def _declaration_sheet(sheet: Worksheet, context: dict[str, Any]) -> None:
     table: Table = context["indicator_table"]
+    labels = context["labels"]
     sheet.title = "绩效指标"
     width = len(table.widths)
-    _title(sheet, 1, width, f"{context['department']}{context['year']}年部门整体预算绩效目标申报表（绩效指标）",
-           table.widths)
-    _line(sheet, 2, [(_with_header(f"部门名称：{context['department']}", context["header_values"]), width - 1),
-                     (f"年度：{context['year']}年", 1)])
+    _title(sheet, 1, width,
+           f"{context['department']}{context['year']}年部门整体预算绩效目标申报表（{labels['绩效指标']}）", table.widths)
+    _line(sheet, 2, [(_with_header(f"{labels['部门名称']}：{context['department']}", context["header_values"]),
+                      width - 1), (f"年度：{context['year']}年", 1)])
     header = 3
     _write_table(sheet, table, header, [1] * width)
     _page_setup(sheet, table.widths, header)
@@ -92,8 +93,8 @@ def _budget_sheet(sheet: Worksheet, context: dict[str, Any]) -> None:
     width = len(BUDGET_WIDTHS)
     _title(sheet, 1, width, f"{context['department']}{context['year']}年部门整体预算绩效目标申报表（预算整体情况）",
            BUDGET_WIDTHS)
-    _line(sheet, 2, [(_with_header(f"部门名称：{context['department']}", context["header_values"]), width - 1),
-                     (f"年度：{context['year']}年", 1)])
+    _line(sheet, 2, [(_with_header(f"{context['labels']['部门名称']}：{context['department']}",
+                                   context["header_values"]), width - 1), (f"年度：{context['year']}年", 1)])
     rows = [[Cell(text, label=row["header"] or k % 2 == 0, numeric=amount is not None, value=amount,
                   number_format=money_number_format(amount) if amount is not None else "")
              for k, (text, amount) in enumerate(zip(row["cells"], row["amounts"], strict=True))]
