@@ -406,8 +406,8 @@ NOT_IN_SPREADSHEETS = {("申报表", name) for name in ("预算整体情况", "�
 
 
 def test_every_label_of_the_profile_is_printed_in_every_format(tmp_path: Path, templates: Path) -> None:
-    """文字: each label printed as the profile words it in HTML, PDF, Word and the spreadsheet, and
-    its built-in wording nowhere in the tables."""
+    """文字: each label printed as the profile words it in HTML, PDF, Word and the spreadsheet (there
+    the labels of the tables it holds), and its built-in wording nowhere in the tables."""
     markers = marked_labels(templates)
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "guangzhou", content)
