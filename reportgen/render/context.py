@@ -89,9 +89,10 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
     and the Word form alike."""
     indicators = indicator_table("indicators", "申报表绩效指标", doc.indicators, taxonomy, profile)
     header = header_values(doc.header, profile)
+    title = "部门整体预算绩效目标申报表"
     return {
         "kind": "declaration",
-        "title": "部门整体预算绩效目标申报表",
+        "title": title,
         "form_number": doc.form_number or "",
         "department": doc.department,
         "year": doc.year,
@@ -108,7 +109,7 @@ def declaration_context(doc: Declaration, department: Department | None, taxonom
         "section_widths": {"表头": _pair_widths(len(header)), **{n: list(w) for n, w in DECLARATION_WIDTHS.items()},
                            "绩效指标": list(indicators.widths)},
         "labels": profile.labels["申报表"],
-        "pdf_title": f"{doc.department}{doc.year}年部门整体预算绩效目标申报表",
+        "pdf_title": f"{doc.department}{doc.year}年{title}",
     }
 
 

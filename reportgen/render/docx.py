@@ -2,9 +2,9 @@
 
 The Word templates (templates/word/) hold the page, the styles and the paragraph flow; tables
 are built here with python-docx, since their shape (merged 一级/二级 cells, optional columns)
-follows the data, into fragments the templates place with `{{p … }}`. Header rows repeat on every page (w:tblHeader); merges are w:vMerge; a row is
-kept on one page (w:cantSplit) unless it is taller than a page. The declaration is one form
-table, as on the printed form. An annex wider than a portrait page is its own landscape section.
+follows the data, into fragments the templates place with `{{p … }}`. Header rows repeat on
+every page (w:tblHeader); merges are w:vMerge; a row is kept on one page (w:cantSplit) unless it
+is taller than a page. The declaration is one form table, as on the printed form. An annex wider than a portrait page is its own landscape section.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import copy
 import dataclasses
 import io
 import re
-import zipfile
 from bisect import bisect_left
 from fractions import Fraction
 from itertools import pairwise
@@ -30,6 +29,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from ..format import wrapped_lines
+from .archive import reproducible_zip
 from .blocks import Cell, Table
 from .templates import TEMPLATES
 
@@ -88,19 +88,6 @@ def landscape_section(document, style: str) -> None:
     section = document.sections[-1]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
-
-
-def reproducible_zip(data: bytes) -> bytes:
-    """The same archive with fixed entry times, so equal inputs give byte-identical files."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            target.writestr(fixed, source.read(info))
-    return buffer.getvalue()
 
 
 class Fragment:

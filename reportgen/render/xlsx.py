@@ -21,8 +21,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..format import money_number_format, wrapped_lines
+from .archive import reproducible_zip
 from .blocks import Cell, Table
-from .docx import reproducible_zip
 
 FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -30,6 +30,7 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CHARS_PER_PERCENT = 1.0  # column width (characters) per percent of the table width
 LINE_HEIGHT = 14.5  # points per line of 11 pt text
+CELL_PADDING_CHARS = 1.5  # of a column's width in characters, what its cell margins take
 
 
 FIXED_TIME = datetime.datetime(2000, 1, 1)
@@ -76,7 +77,7 @@ def _declaration_sheet(sheet: Worksheet, context: dict[str, Any]) -> None:
     sheet.title = "绩效指标"
     width = len(table.widths)
     _title(sheet, 1, width,
-           f"{context['department']}{context['year']}年部门整体预算绩效目标申报表（{labels['绩效指标']}）", table.widths)
+           f"{context['department']}{context['year']}年{context['title']}（{labels['绩效指标']}）", table.widths)
     _line(sheet, 2, [(_with_header(f"{labels['部门名称']}：{context['department']}", context["header_values"]),
                       width - 1), (f"年度：{context['year']}年", 1)])
     header = 3
@@ -91,7 +92,7 @@ def _budget_sheet(sheet: Worksheet, context: dict[str, Any]) -> None:
     """预算整体情况 as the form prints it: label, amount, label, amount; amounts stay numbers."""
     sheet.title = "预算整体情况"
     width = len(BUDGET_WIDTHS)
-    _title(sheet, 1, width, f"{context['department']}{context['year']}年部门整体预算绩效目标申报表（预算整体情况）",
+    _title(sheet, 1, width, f"{context['department']}{context['year']}年{context['title']}（预算整体情况）",
            BUDGET_WIDTHS)
     _line(sheet, 2, [(_with_header(f"{context['labels']['部门名称']}：{context['department']}",
                                    context["header_values"]), width - 1), (f"年度：{context['year']}年", 1)])
@@ -130,7 +131,7 @@ def _title(sheet: Worksheet, row: int, width: int, text: str, table_widths: list
     write_text(cell, text)
     cell.font = Font(name=HEADING_FONT, size=size)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    lines = wrapped_lines(text, _chars(sum(table_widths)) * 11 / size - 1.5)
+    lines = wrapped_lines(text, _chars(sum(table_widths)) * 11 / size - CELL_PADDING_CHARS)
     sheet.row_dimensions[row].height = lines * size * 1.4 + 8
 
 
@@ -184,7 +185,7 @@ def _row_height(cells: list[Cell], starts: list[int], spans: Sequence[int], grid
         if cell.rowspan == 1:
             first = starts[column] - 1
             last = starts[column + cell.colspan - 1] - 1 + spans[column + cell.colspan - 1]
-            lines = max(lines, wrapped_lines(cell.text, sum(grid[first:last]) - 1.5))  # less the padding
+            lines = max(lines, wrapped_lines(cell.text, sum(grid[first:last]) - CELL_PADDING_CHARS))
         column += cell.colspan
     return round(lines * LINE_HEIGHT + 6, 1)
 
